@@ -1,0 +1,177 @@
+"""Settings for both run modes.
+
+Embedded default: SpatiaLite file, in-memory channel layer, media on disk.
+Production: DATABASE_URL=postgis://… and REDIS_URL=redis://… switch the database and the
+channel layer; nothing else changes.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("GONGZHI_VAR_DIR", BASE_DIR / "var"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = _env_bool("DJANGO_DEBUG", False)
+# The embedded mode runs on a laptop or a street office's one server: an insecure fallback
+# key is tolerated only there, and `check --deploy` flags it.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "embedded-insecure-key-change-me-in-production")
+ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "channels",
+    "leaflet",
+    "common",
+    "accounts",
+    "grid",
+    "maps",
+    "realtime",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("spatialite"):
+    # SpatiaLite serialises writers; waiting beats failing when the scheduler and a request
+    # write at once.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+
+# --- channel layer --------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- auth -----------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Pluggable SMS sender for one-time codes; the embedded mode prints codes to the console.
+SMS_SENDER = os.environ.get("GONGZHI_SMS_SENDER", "accounts.sms.ConsoleSender")
+OTP_TTL_SECONDS = 300
+OTP_MAX_ATTEMPTS = 5
+
+# --- personal data --------------------------------------------------------------------
+# Fernet keys, newest first: encrypt with the first, decrypt with any (rotation).
+# The hash key makes ID numbers and phones searchable without storing them in clear.
+FIELD_ENCRYPTION_KEYS = _env_list(
+    "GONGZHI_FIELD_KEYS", "Z29uZ3poaS1lbWJlZGRlZC1kZW1vLWtleS0wMDAwMDA="
+)
+FIELD_HASH_KEY = os.environ.get("GONGZHI_HASH_KEY", "gongzhi-embedded-demo-hash-key")
+
+# --- i18n -----------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("GONGZHI_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- maps -----------------------------------------------------------------------------
+# No CDN and no basemap by default: a government intranet has no internet. Point this at
+# a local tile server (e.g. http://tiles.intranet/{z}/{x}/{y}.png) to get a basemap.
+BASEMAP_TILE_URL = os.environ.get("GONGZHI_BASEMAP_URL", "")
+BASEMAP_ATTRIBUTION = os.environ.get("GONGZHI_BASEMAP_ATTRIBUTION", "")
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (31.2304, 121.4737),
+    "DEFAULT_ZOOM": 13,
+    "TILES": [(_("底图"), BASEMAP_TILE_URL, {"attribution": BASEMAP_ATTRIBUTION})]
+    if BASEMAP_TILE_URL
+    else [],
+    "NO_GLOBALS": False,
+}
+
+# --- grid -----------------------------------------------------------------------------
+# A child boundary may stick out of its parent by this much (degrees, ~1 m) before it is
+# rejected: surveyed boundaries rarely match to the centimetre.
+GRID_CONTAINMENT_TOLERANCE = 0.00001
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("GONGZHI_LOG_LEVEL", "INFO")},
+}
+
+# GDAL < 3.9 cannot stop a spatial reference string from opening files or URLs (gis.W001).
+# Mitigation: no user-supplied string ever reaches SpatialReference, GDALRaster or a raster
+# lookup; the importers take files from the operator's command line only, and every SRID
+# we accept from a request is an integer from a fixed list. See README, "Security".
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

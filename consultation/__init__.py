@@ -1,0 +1,1 @@
+"""Consultation: topics, deliberation, ballots (built by the consultation issue)."""

@@ -1,0 +1,1 @@
+"""Cases: problem collection → tracking → resolution (built by the feedback issue)."""

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Command 1: set everything up and serve the demo on the embedded default (SpatiaLite,
+# in-memory channel layer). Safe to run again: the demo data is loaded once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+PY=.venv/bin/python
+mkdir -p var
+$PY manage.py migrate --no-input -v 0
+$PY manage.py demo
+$PY manage.py demo_accounts
+HOST=${GONGZHI_HOST:-127.0.0.1}
+PORT=${GONGZHI_PORT:-8000}
+echo "Gongzhi is serving on http://$HOST:$PORT/ (Ctrl-C stops it)"
+exec .venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" --log-level warning
