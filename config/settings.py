@@ -81,7 +81,7 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}")
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # SpatiaLite serialises writers; waiting beats failing when the scheduler and a request

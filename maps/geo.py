@@ -26,8 +26,7 @@ def indexed_intersects(model: type[models.Model], field: str, point: Point) -> Q
         return exact
     table = f"idx_{model._meta.db_table}_{field}"
     candidates = RawSQL(
-        f'SELECT pkid FROM "{table}" '
-        "WHERE xmin <= %s AND xmax >= %s AND ymin <= %s AND ymax >= %s",
+        f'SELECT pkid FROM "{table}" WHERE xmin <= %s AND xmax >= %s AND ymin <= %s AND ymax >= %s',
         (point.x, point.x, point.y, point.y),
     )
     return Q(pk__in=candidates) & exact
