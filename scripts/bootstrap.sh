@@ -77,12 +77,13 @@ install_python_packages() {
   rm -f "$VENV"/.installed-* && touch "$stamp"
 }
 
-compile_translations() {
-  (cd "$ROOT" && "$VENV/bin/python" manage.py compilemessages -l en -v 0 --ignore .venv)
+compile_translations_and_static() {
+  "$VENV/bin/python" manage.py compilemessages -l en -v 0 --ignore .venv
+  "$VENV/bin/python" manage.py collectstatic --no-input -v 0
 }
 
 install_system_packages
 ensure_venv
 install_python_packages
-compile_translations
+compile_translations_and_static
 say "ready: $("$VENV/bin/python" --version), $(python_can_load_spatialite "$VENV/bin/python" | sed 's/^/SpatiaLite /')"
