@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "grid",
     "maps",
     "realtime",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,12 @@ AUTH_PASSWORD_VALIDATORS = [
 SMS_SENDER = os.environ.get("GONGZHI_SMS_SENDER", "accounts.sms.ConsoleSender")
 OTP_TTL_SECONDS = 300
 OTP_MAX_ATTEMPTS = 5
+# One code per phone per OTP_RESEND_SECONDS, at most OTP_MAX_PER_HOUR an hour: SMS cost
+# money and a flood of codes is harassment.
+OTP_RESEND_SECONDS = 60
+OTP_MAX_PER_HOUR = 5
+# Residents log in with their phone number; staff with their username.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PhoneOrUsernameBackend"]
 
 # --- personal data --------------------------------------------------------------------
 # Fernet keys, newest first: encrypt with the first, decrypt with any (rotation).
@@ -175,3 +182,16 @@ LOGGING = {
 # lookup; the importers take files from the operator's command line only, and every SRID
 # we accept from a request is an integer from a fixed list. See README, "Security".
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- feedback -------------------------------------------------------------------------
+# Office hours for deadline arithmetic; working days come from chinese-calendar
+# (statutory holidays and 调休 make-up days) and the CalendarOverride table.
+OFFICE_HOURS = [("09:00", "12:00"), ("13:30", "17:30")]
+CASE_REOPEN_DAYS = int(os.environ.get("GONGZHI_CASE_REOPEN_DAYS", "7"))
+CASE_DUPLICATE_RADIUS_M = 50
+CASE_DUPLICATE_DAYS = 30
+# An overdue case is escalated one level up, and again after this many working hours.
+CASE_ESCALATION_REPEAT_HOURS = 8
+# Embedded mode: escalate overdue cases from a thread in the web process every N seconds
+# (0 turns it off; production runs `manage.py escalate_overdue` from a timer instead).
+CASE_ESCALATION_INTERVAL_SECONDS = int(os.environ.get("GONGZHI_ESCALATION_INTERVAL", "0"))

@@ -1,10 +1,29 @@
-"""The only code that touches the channel layer: events leave after commit."""
+"""The only code that touches the channel layer: events leave after commit.
+
+`emit` writes the event to the outbox in the caller's transaction and, once that
+transaction commits, sends it to the groups of the area and of every area above it, so a
+supervisor of a street sees what happens in each of its grids.
+"""
 
 import json
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from realtime.groups import area_group, area_groups_upwards
+
+
+def emit(*, area_code: str, kind: str, payload: dict) -> int:
+    """Record an event for `area_code` and publish it after commit; returns its id."""
+    from realtime.models import Event
+
+    payload = json.loads(json.dumps(payload))  # an unserialisable payload fails here
+    event = Event.objects.create(area_code=area_code, kind=kind, payload=payload)
+    message = {"id": event.pk, "type": kind, "area": area_code, "data": payload}
+    for group in area_groups_upwards(area_code):
+        publish_on_commit(group, message)
+    return event.pk
 
 
 def publish_on_commit(group: str, event: dict) -> None:
@@ -20,3 +39,6 @@ def publish_on_commit(group: str, event: dict) -> None:
 def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     async_to_sync(layer.group_send)(group, {"type": "event.message", "event": event})
+
+
+__all__ = ["area_group", "emit", "publish_on_commit"]

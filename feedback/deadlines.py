@@ -1,0 +1,76 @@
+"""Deadlines in working time: office hours on working days.
+
+Working days are China's: weekends off except the make-up working days (调休), statutory
+holidays off, from the chinese-calendar package; the CalendarOverride table corrects it
+or extends it past the years the package knows (it raises for those, and then we fall
+back to Monday–Friday).
+"""
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+from django.conf import settings
+from django.utils import timezone
+
+_MAX_DAYS = 3660  # a deadline more than ten years out is a configuration error
+
+
+def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
+    override = (_overrides() if overrides is None else overrides).get(day)
+    if override is not None:
+        return override
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def _overrides() -> dict[dt.date, bool]:
+    from feedback.models import CalendarOverride
+
+    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+
+
+@lru_cache(maxsize=8)
+def _periods(spec: tuple[tuple[str, str], ...]) -> tuple[tuple[dt.time, dt.time], ...]:
+    return tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in spec)
+
+
+def office_periods() -> tuple[tuple[dt.time, dt.time], ...]:
+    return _periods(tuple(tuple(p) for p in settings.OFFICE_HOURS))
+
+
+def hours_per_day() -> float:
+    seconds = sum(_seconds(a, b) for a, b in office_periods())
+    return seconds / 3600
+
+
+def _seconds(a: dt.time, b: dt.time) -> float:
+    return (dt.datetime.combine(dt.date.min, b) - dt.datetime.combine(dt.date.min, a)).seconds
+
+
+def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    """The moment `hours` of office time after `start`."""
+    tz = timezone.get_current_timezone()
+    local = timezone.localtime(start, tz)
+    remaining = dt.timedelta(hours=hours)
+    overrides = _overrides()
+    day = local.date()
+    for _ in range(_MAX_DAYS):
+        if is_workday(day, overrides):
+            for opens, closes in office_periods():
+                begin = max(local, dt.datetime.combine(day, opens, tz))
+                end = dt.datetime.combine(day, closes, tz)
+                if begin >= end:
+                    continue
+                if remaining <= end - begin:
+                    return begin + remaining
+                remaining -= end - begin
+        day += dt.timedelta(days=1)
+    raise ValueError("deadline too far in the future")
+
+
+def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
+    """`days` working days of office time after `start` (a day is one office day)."""
+    return add_working_hours(start, days * hours_per_day())

@@ -1,0 +1,479 @@
+"""Every write to a case: one function per transition, atomic, each ending in the timeline.
+
+A transition locks the case row, checks the actor's role over the case's area and the
+case's state, moves it, sets the next stage's deadline, and appends a timeline entry
+(which emits the event after commit). Wrong role or area → NotPermitted (403); wrong state
+→ Conflict (409).
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, Role, User
+from common.errors import Conflict, InvalidInput
+from feedback import deadlines
+from feedback.models import (
+    Case,
+    CaseEntry,
+    CaseFollower,
+    CasePhoto,
+    CaseSource,
+    CaseState,
+    Category,
+    PhotoStage,
+    Priority,
+    Rating,
+)
+from feedback.permissions import (
+    SUPERVISING_ROLES,
+    acting_role,
+    require_reporter,
+    role_over_area,
+)
+from feedback.photos import MAX_PHOTOS, PreparedPhoto
+from feedback.routing import department_for
+from feedback.timeline import record
+from grid.models import Area, AreaLevel
+from grid.selectors import grid_for_point
+
+REPORTING_ROLES = (Role.GRID_WORKER, Role.RESIDENT, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+SOURCE_FOR_ROLE = {
+    Role.GRID_WORKER: CaseSource.PATROL,
+    Role.RESIDENT: CaseSource.RESIDENT,
+    Role.CLERK: CaseSource.WINDOW,
+    Role.SUPERVISOR: CaseSource.ABOVE,
+    Role.ADMIN: CaseSource.ABOVE,
+}
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def case_report(
+    *,
+    actor: User,
+    client_id: uuid.UUID,
+    category: Category,
+    description: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    grid_code: str = "",
+    address: str = "",
+    anonymous: bool = False,
+    priority: str = Priority.NORMAL,
+    photos: Sequence[PreparedPhoto] = (),
+    reporter_name: str = "",
+    source: str = "",
+) -> tuple[Case, bool]:
+    """Report a case; a retry with the same `client_id` returns the first one.
+
+    Returns the case and whether it was created by this call.
+    """
+    existing = _existing_report(actor, client_id)
+    if existing is not None:
+        return existing, False
+    grid = _grid_of_report(lon, lat, grid_code)
+    role = role_over_area(actor, grid.code, REPORTING_ROLES)
+    _check_report(category, description, priority, photos)
+    try:
+        with transaction.atomic():
+            case = _create_case(
+                actor=actor,
+                role=role,
+                client_id=client_id,
+                category=category,
+                description=description,
+                grid=grid,
+                lon=lon,
+                lat=lat,
+                address=address,
+                anonymous=anonymous,
+                priority=priority,
+                reporter_name=reporter_name,
+                source=source or SOURCE_FOR_ROLE[role],
+            )
+            entry = record(case, action="report", actor=actor, role=role)
+            _attach_photos(case, entry, photos, PhotoStage.BEFORE)
+    except IntegrityError:
+        # the same client_id raced in from a second request of the same phone
+        existing = _existing_report(actor, client_id)
+        if existing is None:
+            raise
+        return existing, False
+    return case, True
+
+
+def _existing_report(actor: User, client_id: uuid.UUID) -> Case | None:
+    case = Case.objects.filter(client_id=client_id).first()
+    if case is not None and case.reporter_id != actor.pk:
+        raise Conflict(_("该客户端编号已被其他上报使用。"), field="client_id")
+    return case
+
+
+def _grid_of_report(lon: float | None, lat: float | None, grid_code: str) -> Area:
+    if lon is not None and lat is not None:
+        grid = grid_for_point(lon=lon, lat=lat)
+        if grid is None:
+            raise InvalidInput(_("该位置不在任何网格内，请在地图上重新选择。"), field="location")
+        return grid
+    grid = Area.objects.filter(code=grid_code, level=AreaLevel.GRID).first()
+    if grid is None:
+        raise InvalidInput(_("请在地图上选择位置，或选择所在网格。"), field="location")
+    return grid
+
+
+def _check_report(
+    category: Category, description: str, priority: str, photos: Sequence[PreparedPhoto]
+) -> None:
+    if not category.active or category.parent_id is None:
+        raise InvalidInput(_("请选择具体的事件小类。"), field="category")
+    if not description.strip():
+        raise InvalidInput(_("请描述问题。"), field="description")
+    if priority not in Priority.values:
+        raise InvalidInput(_("优先级无效。"), field="priority")
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
+
+
+def _create_case(*, actor, role, client_id, category, grid, lon, lat, **fields) -> Case:
+    now = timezone.now()
+    case = Case.objects.create(
+        number=f"T{uuid.uuid4().hex[:18]}",  # replaced below, once the id is known
+        client_id=client_id,
+        category=category,
+        grid=grid,
+        area_code=grid.code,
+        location=Point(lon, lat, srid=4326) if lon is not None else None,
+        reporter=actor,
+        state=CaseState.REPORTED,
+        stage_started_at=now,
+        due_at=deadlines.add_working_hours(now, category.register_hours),
+        **fields,
+    )
+    case.number = f"{timezone.localdate(now):%Y%m%d}{case.pk:06d}"
+    case.save(update_fields=["number"])
+    CaseFollower.objects.create(case=case, user=actor)
+    return case
+
+
+def _attach_photos(
+    case: Case, entry: CaseEntry, photos: Sequence[PreparedPhoto], stage: str
+) -> None:
+    for n, photo in enumerate(photos, start=1):
+        stem = f"{case.number}-{entry.seq}-{n}"
+        CasePhoto.objects.create(
+            case=case,
+            entry=entry,
+            stage=stage,
+            width=photo.width,
+            height=photo.height,
+            image=ContentFile(photo.image, name=f"{stem}.jpg"),
+            thumbnail=ContentFile(photo.thumbnail, name=f"{stem}-t.jpg"),
+        )
+
+
+# --- the supervisor's transitions ---------------------------------------------------------
+
+
+def _locked(case_id: int) -> Case:
+    return Case.objects.select_for_update().select_related("category").get(pk=case_id)
+
+
+def _require_state(case: Case, *states: str) -> None:
+    if case.state not in states:
+        raise Conflict(
+            _("事件当前状态为“%(state)s”，不能执行此操作。") % {"state": case.get_state_display()}
+        )
+
+
+def _enter(case: Case, state: str, due_at: dt.datetime | None) -> str:
+    previous = case.state
+    case.state = state
+    case.stage_started_at = timezone.now()
+    case.due_at = due_at
+    return previous
+
+
+@transaction.atomic
+def case_register(*, actor: User, case_id: int, note: str = "") -> Case:
+    """立案: accept a reported case for handling."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, SUPERVISING_ROLES)
+    _require_state(case, CaseState.REPORTED)
+    due = deadlines.add_working_hours(timezone.now(), case.category.dispatch_hours)
+    previous = _enter(case, CaseState.REGISTERED, due)
+    case.save()
+    record(case, action="register", actor=actor, role=role, from_state=previous, note=note)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, actor: User, case_id: int, reason: str) -> Case:
+    """不予立案: refuse a report, with the reason the reporter will read."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, SUPERVISING_ROLES)
+    _require_state(case, CaseState.REPORTED)
+    _require_text(reason, _("请填写不予立案的理由。"), "reason")
+    previous = _enter(case, CaseState.REJECTED, None)
+    case.closed_at = timezone.now()
+    case.save()
+    record(case, action="reject", actor=actor, role=role, from_state=previous, note=reason)
+    return case
+
+
+def _require_text(value: str, message: str, field: str) -> None:
+    if not value or not value.strip():
+        raise InvalidInput(message, field=field)
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    actor: User,
+    case_id: int,
+    department: Department | None = None,
+    assignee: User | None = None,
+    note: str = "",
+) -> Case:
+    """派遣: send a registered case to a department (by default the category's route)."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, SUPERVISING_ROLES)
+    _require_state(case, CaseState.REGISTERED)
+    department = department or department_for(case.category, case.area_code)
+    if department is None:
+        raise InvalidInput(_("该类别没有责任部门，请选择派遣部门。"), field="department")
+    _check_assignee(assignee, department)
+    due = deadlines.add_working_days(timezone.now(), case.category.handle_days)
+    previous = _enter(case, CaseState.DISPATCHED, due)
+    case.department, case.assignee = department, assignee
+    case.save()
+    record(
+        case,
+        action="dispatch",
+        actor=actor,
+        role=role,
+        from_state=previous,
+        note=note,
+        data={"department": department.pk, "assignee": assignee.pk if assignee else None},
+    )
+    return case
+
+
+def _check_assignee(assignee: User | None, department: Department) -> None:
+    if assignee is None:
+        return
+    if not assignee.roles.filter(role=Role.HANDLER, department=department).exists():
+        raise InvalidInput(_("承办人不属于所选部门。"), field="assignee")
+
+
+@transaction.atomic
+def case_merge(*, actor: User, case_id: int, master_id: int, note: str = "") -> Case:
+    """Merge a duplicate into its master: the duplicate's reporter follows the master."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, SUPERVISING_ROLES)
+    _require_state(case, CaseState.REPORTED, CaseState.REGISTERED)
+    master = Case.objects.select_for_update().get(pk=master_id)
+    acting_role(actor, master, SUPERVISING_ROLES)
+    if master.pk == case.pk or not master.is_open:
+        raise Conflict(_("只能合并到另一件未结案的事件。"))
+    previous = _enter(case, CaseState.MERGED, None)
+    case.master = master
+    case.closed_at = timezone.now()
+    case.save()
+    if case.reporter_id:
+        CaseFollower.objects.get_or_create(case=master, user_id=case.reporter_id)
+    record(
+        case,
+        action="merge",
+        actor=actor,
+        role=role,
+        from_state=previous,
+        note=note,
+        data={"master": master.pk, "master_number": master.number},
+    )
+    record(
+        master,
+        action="absorb",
+        actor=actor,
+        role=role,
+        note=note,
+        data={"duplicate": case.pk, "duplicate_number": case.number},
+    )
+    return case
+
+
+@transaction.atomic
+def case_hide(*, actor: User, case_id: int, reason: str, hidden: bool = True) -> Case:
+    """Moderation: hide a case from public lists (or show it again), with the reason."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, SUPERVISING_ROLES)
+    _require_text(reason, _("请填写屏蔽或恢复的理由。"), "reason")
+    case.hidden = hidden
+    case.save(update_fields=["hidden", "updated_at"])
+    record(case, action="hide" if hidden else "unhide", actor=actor, role=role, note=reason)
+    return case
+
+
+# --- the department's transitions -----------------------------------------------------------
+
+
+@transaction.atomic
+def case_handle(
+    *, actor: User, case_id: int, note: str, photos: Sequence[PreparedPhoto] = ()
+) -> Case:
+    """处置: the department reports what it did, with "after" photos."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, (Role.HANDLER,))
+    _require_state(case, CaseState.DISPATCHED)
+    _require_text(note, _("请填写处置情况。"), "note")
+    due = deadlines.add_working_hours(timezone.now(), case.category.verify_hours)
+    previous = _enter(case, CaseState.HANDLED, due)
+    case.save()
+    entry = record(case, action="handle", actor=actor, role=role, from_state=previous, note=note)
+    _attach_photos(case, entry, photos, PhotoStage.AFTER)
+    return case
+
+
+@transaction.atomic
+def case_send_back(*, actor: User, case_id: int, reason: str) -> Case:
+    """The department returns a case that is not theirs, for reassignment."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, (Role.HANDLER,))
+    _require_state(case, CaseState.DISPATCHED)
+    _require_text(reason, _("请填写退回理由。"), "reason")
+    due = deadlines.add_working_hours(timezone.now(), case.category.dispatch_hours)
+    previous = _enter(case, CaseState.REGISTERED, due)
+    case.department, case.assignee = None, None
+    case.save()
+    record(case, action="send_back", actor=actor, role=role, from_state=previous, note=reason)
+    return case
+
+
+# --- the grid worker's transitions ----------------------------------------------------------
+
+
+@transaction.atomic
+def case_verify(*, actor: User, case_id: int, passed: bool, note: str = "") -> Case:
+    """核查 by the grid worker of the case's grid: pass closes, fail returns it."""
+    case = _locked(case_id)
+    role = acting_role(actor, case, (Role.GRID_WORKER,))
+    _require_state(case, CaseState.HANDLED)
+    if passed:
+        previous = _enter(case, CaseState.CLOSED, None)
+        case.closed_at = timezone.now()
+    else:
+        _require_text(note, _("核查不通过时请说明原因。"), "note")
+        due = deadlines.add_working_days(timezone.now(), case.category.handle_days)
+        previous = _enter(case, CaseState.DISPATCHED, due)
+    case.save()
+    action = "verify_pass" if passed else "verify_fail"
+    record(case, action=action, actor=actor, role=role, from_state=previous, note=note)
+    return case
+
+
+def case_handle_on_spot(
+    *,
+    actor: User,
+    client_id: uuid.UUID,
+    category: Category,
+    description: str,
+    lon: float | None,
+    lat: float | None,
+    note: str,
+    before: Sequence[PreparedPhoto],
+    after: Sequence[PreparedPhoto],
+    address: str = "",
+    grid_code: str = "",
+) -> tuple[Case, bool]:
+    """即办: a grid worker reports and closes a small case in one step."""
+    if not before or not after:
+        raise InvalidInput(_("即办需要处置前和处置后的照片。"), field="photos")
+    _require_text(note, _("请填写处置情况。"), "note")
+    with transaction.atomic():
+        case, created = case_report(
+            actor=actor,
+            client_id=client_id,
+            category=category,
+            description=description,
+            lon=lon,
+            lat=lat,
+            grid_code=grid_code,
+            address=address,
+            photos=before,
+        )
+        if not created:
+            return case, False
+        case = _locked(case.pk)
+        role = acting_role(actor, case, (Role.GRID_WORKER,))
+        previous = _enter(case, CaseState.CLOSED, None)
+        case.handled_on_spot, case.closed_at = True, timezone.now()
+        case.save()
+        entry = record(
+            case, action="on_spot", actor=actor, role=role, from_state=previous, note=note
+        )
+        _attach_photos(case, entry, after, PhotoStage.AFTER)
+    return case, True
+
+
+# --- the reporter's transitions -------------------------------------------------------------
+
+
+@transaction.atomic
+def case_withdraw(*, actor: User, case_id: int, reason: str = "") -> Case:
+    case = _locked(case_id)
+    role = require_reporter(actor, case)
+    _require_state(case, CaseState.REPORTED, CaseState.REGISTERED)
+    previous = _enter(case, CaseState.WITHDRAWN, None)
+    case.closed_at = timezone.now()
+    case.save()
+    record(case, action="withdraw", actor=actor, role=role, from_state=previous, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case_id: int, reason: str) -> Case:
+    """The reporter reopens a closed case within the reopen window: back to dispatch."""
+    case = _locked(case_id)
+    role = require_reporter(actor, case)
+    _require_state(case, CaseState.CLOSED)
+    _require_text(reason, _("请说明重新办理的原因。"), "reason")
+    window = dt.timedelta(days=settings.CASE_REOPEN_DAYS)
+    if case.closed_at and timezone.now() - case.closed_at > window:
+        raise Conflict(
+            _("结案已超过 %(days)d 天，不能重新办理，请另行上报。")
+            % {"days": settings.CASE_REOPEN_DAYS}
+        )
+    due = deadlines.add_working_hours(timezone.now(), case.category.dispatch_hours)
+    previous = _enter(case, CaseState.REGISTERED, due)
+    case.reopen_count += 1
+    case.closed_at, case.department, case.assignee = None, None, None
+    case.rating, case.rating_comment, case.rated_at = "", "", None
+    case.save()
+    record(case, action="reopen", actor=actor, role=role, from_state=previous, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_rate(*, actor: User, case_id: int, rating: str, comment: str = "") -> Case:
+    """评价: the reporter rates a closed case (once per closing)."""
+    case = _locked(case_id)
+    role = require_reporter(actor, case)
+    _require_state(case, CaseState.CLOSED)
+    if rating not in Rating.values:
+        raise InvalidInput(_("请选择满意、基本满意或不满意。"), field="rating")
+    if case.rating:
+        raise Conflict(_("该事件已评价。"))
+    if rating == Rating.UNSATISFIED and not comment.strip():
+        raise InvalidInput(_("不满意时请填写意见。"), field="comment")
+    case.rating, case.rating_comment, case.rated_at = rating, comment.strip(), timezone.now()
+    case.save()
+    record(case, action="rate", actor=actor, role=role, note=comment, data={"rating": rating})
+    return case

@@ -1,0 +1,55 @@
+"""Appending to a case's timeline and telling the screens, in the writer's transaction."""
+
+from django.db.models import Max
+
+from accounts.models import User
+from feedback.models import Case, CaseEntry
+from realtime.publish import emit
+
+
+def record(
+    case: Case,
+    *,
+    action: str,
+    actor: User | None,
+    role: str = "",
+    from_state: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> CaseEntry:
+    """Append one timeline entry and emit `case.<action>` for the case's area.
+
+    The caller holds the case row locked (select_for_update), so `seq` cannot race.
+    """
+    last = case.timeline.aggregate(m=Max("seq"))["m"] or 0
+    entry = CaseEntry.objects.create(
+        case=case,
+        seq=last + 1,
+        action=action,
+        actor=actor,
+        actor_role=role,
+        from_state=from_state,
+        to_state=case.state,
+        note=note,
+        data=data or {},
+    )
+    emit(area_code=case.area_code, kind=f"case.{action}", payload=event_payload(case, entry))
+    return entry
+
+
+def event_payload(case: Case, entry: CaseEntry) -> dict:
+    """What a screen needs to update its list and map; no personal data."""
+    return {
+        "case": case.pk,
+        "number": case.number,
+        "state": case.state,
+        "category": case.category.code,
+        "grid": case.area_code,
+        "department": case.department_id,
+        "due_at": case.due_at.isoformat() if case.due_at else None,
+        "escalation_level": case.escalation_level,
+        "lon": case.location.x if case.location else None,
+        "lat": case.location.y if case.location else None,
+        "seq": entry.seq,
+        "action": entry.action,
+    }

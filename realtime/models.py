@@ -1,0 +1,18 @@
+"""The event outbox: every side effect is a row written in the writer's transaction, so
+a client that reconnects with its last event id gets what it missed."""
+
+from django.db import models
+
+
+class Event(models.Model):
+    area_code = models.CharField(max_length=15, db_index=True)
+    kind = models.CharField(max_length=50)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["area_code", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.kind} @{self.area_code}"
