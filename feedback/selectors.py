@@ -1,0 +1,163 @@
+"""Every read of cases, scoped to the user who asks.
+
+Staff see the cases under their role's area codes; a handler sees what was dispatched to
+their department; a resident sees their own cases, the ones they follow, and the public
+cases of their community (reporter hidden, sensitive categories and hidden cases left out).
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, RoleAssignment, User
+from accounts.scope import code_prefix_q
+from feedback.models import OPEN_STATES, Case, CaseState, Category
+
+STAFF_AREA_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _base() -> QuerySet[Case]:
+    return Case.objects.select_related("category", "grid", "department")
+
+
+def case_visibility_q(user: User) -> Q:
+    """Which cases a user may open at all."""
+    if user.is_superuser:
+        return Q()
+    roles = list(
+        RoleAssignment.objects.filter(user=user).values_list("role", "area__code", "department")
+    )
+    staff_codes = [code for role, code, _ in roles if role in STAFF_AREA_ROLES]
+    departments = [dep for role, _, dep in roles if role == Role.HANDLER]
+    query = code_prefix_q("area_code", staff_codes) | Q(department__in=departments)
+    query |= Q(reporter=user) | Q(followers__user=user)
+    return query
+
+
+def case_get_for_user(*, user: User, case_id: int) -> Case | None:
+    return _base().filter(case_visibility_q(user), pk=case_id).distinct().first()
+
+
+@dataclass
+class CaseFilters:
+    state: str | None = None
+    category: str | None = None  # code prefix: "13" or "1301"
+    area: str | None = None  # area code prefix
+    department: int | None = None
+    overdue: bool | None = None
+    escalated: bool | None = None
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    search: str | None = None
+
+
+def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """All cases the user may see, filtered; newest first."""
+    cases = _base().filter(case_visibility_q(user)).distinct()
+    return _apply(cases, filters or CaseFilters()).order_by("-created_at", "-id")
+
+
+def _apply(cases: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    if f.state:
+        cases = cases.filter(state=f.state)
+    if f.category:
+        cases = cases.filter(category__code__startswith=f.category)
+    if f.area:
+        cases = cases.filter(area_code__startswith=f.area)
+    if f.department:
+        cases = cases.filter(department_id=f.department)
+    if f.overdue is not None:
+        overdue = Q(state__in=OPEN_STATES, due_at__lt=timezone.now())
+        cases = cases.filter(overdue if f.overdue else ~overdue)
+    if f.escalated is not None:
+        cases = (
+            cases.filter(escalation_level__gt=0)
+            if f.escalated
+            else cases.filter(escalation_level=0)
+        )
+    if f.created_from:
+        cases = cases.filter(created_at__date__gte=f.created_from)
+    if f.created_to:
+        cases = cases.filter(created_at__date__lte=f.created_to)
+    if f.search:
+        cases = cases.filter(Q(number__startswith=f.search) | Q(description__icontains=f.search))
+    return cases
+
+
+def my_cases(*, user: User) -> QuerySet[Case]:
+    """The cases a resident reported or follows."""
+    return (
+        _base()
+        .filter(Q(reporter=user) | Q(followers__user=user))
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def public_cases(*, community_code: str) -> QuerySet[Case]:
+    """A community's cases as the public sees them."""
+    return (
+        _base()
+        .filter(area_code__startswith=community_code, hidden=False, category__sensitive=False)
+        .exclude(state__in=[CaseState.MERGED, CaseState.WITHDRAWN, CaseState.REJECTED])
+        .order_by("-created_at")
+    )
+
+
+def handler_inbox(*, user: User) -> QuerySet[Case]:
+    """Cases dispatched to the user's departments, most urgent deadline first."""
+    departments = RoleAssignment.objects.filter(user=user, role=Role.HANDLER).values("department")
+    return _base().filter(state=CaseState.DISPATCHED, department__in=departments).order_by("due_at")
+
+
+def escalation_queue(*, user: User) -> QuerySet[Case]:
+    """Open cases escalated to an area within the supervisor's scope."""
+    codes = RoleAssignment.objects.filter(user=user, role__in=(Role.SUPERVISOR, Role.ADMIN))
+    query = code_prefix_q("escalated_to", codes.values_list("area__code", flat=True))
+    if user.is_superuser:
+        query = Q(escalation_level__gt=0)
+    return (
+        _base()
+        .filter(query, state__in=OPEN_STATES, escalation_level__gt=0)
+        .order_by("-escalation_level", "due_at")
+    )
+
+
+def verification_queue(*, user: User) -> QuerySet[Case]:
+    codes = RoleAssignment.objects.filter(user=user, role=Role.GRID_WORKER)
+    query = code_prefix_q("area_code", codes.values_list("area__code", flat=True))
+    return _base().filter(query, state=CaseState.HANDLED).order_by("due_at")
+
+
+def duplicate_candidates(
+    *, category: Category, lon: float, lat: float, exclude_id: int | None = None
+) -> list[Case]:
+    """Open cases of the same category within the duplicate radius and period, nearest
+    first. Prefiltered by a bounding box of the radius, then measured exactly."""
+    radius = settings.CASE_DUPLICATE_RADIUS_M
+    since = timezone.now() - dt.timedelta(days=settings.CASE_DUPLICATE_DAYS)
+    dlat = radius / 111_320
+    dlon = radius / (111_320 * math.cos(math.radians(lat)))
+    box = Polygon.from_bbox((lon - dlon, lat - dlat, lon + dlon, lat + dlat))
+    box.srid = 4326
+    nearby = (
+        _base()
+        .filter(category=category, state__in=OPEN_STATES, created_at__gte=since)
+        .filter(location__intersects=box)
+        .exclude(pk=exclude_id)
+    )
+    measured = [(metres_between(lon, lat, c.location.x, c.location.y), c) for c in nearby]
+    return [case for distance, case in sorted(measured, key=lambda m: m[0]) if distance <= radius]
+
+
+def metres_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (haversine) in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
