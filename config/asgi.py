@@ -21,3 +21,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from config import scheduler  # noqa: E402
+
+scheduler.start()

@@ -12,4 +12,5 @@ $PY manage.py demo_accounts
 HOST=${GONGZHI_HOST:-127.0.0.1}
 PORT=${GONGZHI_PORT:-8000}
 echo "Gongzhi is serving on http://$HOST:$PORT/ (Ctrl-C stops it)"
+export GONGZHI_ESCALATION_INTERVAL=${GONGZHI_ESCALATION_INTERVAL:-60}
 exec .venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" --log-level warning

@@ -1,0 +1,65 @@
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
+
+from feedback.models import CalendarOverride, Case, CaseEntry, Category, CategoryRoute
+
+
+class CategoryRouteInline(admin.TabularInline):
+    model = CategoryRoute
+    extra = 0
+    autocomplete_fields = ["area", "department"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "department",
+        "register_hours",
+        "handle_days",
+        "sensitive",
+        "active",
+    ]
+    list_filter = ["kind", "sensitive", "active"]
+    search_fields = ["code", "name"]
+    inlines = [CategoryRouteInline]
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+
+
+class CaseEntryInline(admin.TabularInline):
+    """The timeline is append-only: shown, never edited here."""
+
+    model = CaseEntry
+    extra = 0
+    can_delete = False
+    fields = ["seq", "at", "action", "actor", "actor_role", "from_state", "to_state", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(LeafletGeoAdmin):
+    """Read-only: every change to a case goes through the workflow, so it is timelined."""
+
+    list_display = ["number", "category", "state", "area_code", "department", "due_at"]
+    list_filter = ["state", "source", "handled_on_spot", "hidden"]
+    search_fields = ["number"]
+    inlines = [CaseEntryInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
