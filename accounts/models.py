@@ -35,6 +35,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # One account per phone: residents log in with it (accounts.backends).
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~Q(phone_hash=""), name="user_phone_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_registration
 
 app_name = "accounts"
 
@@ -13,4 +13,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views_registration.register, name="register"),
+    path("register/verify/", views_registration.register_verify, name="register_verify"),
+    path("register/status/", views_registration.register_status, name="register_status"),
+    path("registrations/", views_registration.registration_list, name="registration_list"),
+    path(
+        "registrations/<int:pk>/",
+        views_registration.registration_detail,
+        name="registration_detail",
+    ),
 ]
