@@ -1,0 +1,150 @@
+"""Demo accounts for every role, over the demo district: the use case behind
+`manage.py demo_accounts`.
+
+All printed accounts sit in the district's first street, community and grids, so a case a
+resident reports there is seen by every one of them. One password hash is computed once
+and shared: hashing ~80 passwords would take longer than loading the whole district.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, Role, RoleAssignment, User
+from common.errors import NotFound
+from grid.demo import AS_OF, DISTRICT_CODE
+from grid.demo.names import DEPARTMENTS
+from grid.demo.people import PersonMaker
+from grid.models import Area, AreaLevel, Relation, Resident, ResidentStatus
+
+DEMO_PASSWORD = "gongzhi-demo"
+LOGIN_URL = "http://127.0.0.1:8000/login/"
+STREET = f"{DISTRICT_CODE}001"
+COMMUNITY = f"{STREET}001"
+WORKER_GRIDS = (f"{COMMUNITY}001", f"{COMMUNITY}002")
+GRID_WORKER_PREFIX = "gw-"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    printed: list[DemoAccount]
+    grid_workers: int
+    password: str = DEMO_PASSWORD
+    login_url: str = LOGIN_URL
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> DemoAccounts:
+    """Create or repair the demo accounts (idempotent: run it after every `demo --reset`)."""
+    areas = {area.code: area for area in Area.objects.filter(code__startswith=DISTRICT_CODE)}
+    if DISTRICT_CODE not in areas:
+        raise NotFound(_("示范区不存在，请先运行 manage.py demo。"))
+    password = make_password(DEMO_PASSWORD)
+    printed = [
+        _resident_account(password, areas[COMMUNITY]),
+        _account("gridworker", password, Role.GRID_WORKER, [areas[c] for c in WORKER_GRIDS]),
+        _account("clerk", password, Role.CLERK, [areas[COMMUNITY]]),
+        _handler_account(password, areas[DISTRICT_CODE]),
+        _account("supervisor", password, Role.SUPERVISOR, [areas[STREET]], reveal=True),
+        _account("admin", password, Role.ADMIN, [areas[DISTRICT_CODE]], reveal=True, root=True),
+    ]
+    grids = [area for code, area in sorted(areas.items()) if area.level == AreaLevel.GRID]
+    return DemoAccounts(printed=printed, grid_workers=_grid_workers(password, grids))
+
+
+def _user(username: str, password: str, display_name: str, *, root: bool = False) -> User:
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "password": password,
+            "display_name": display_name,
+            "is_active": True,
+            "is_staff": root,
+            "is_superuser": root,
+        },
+    )
+    return user
+
+
+def _assign(user: User, role: str, areas: list[Area], department: Department | None = None):
+    """Make `user`'s role assignments exactly these (drops stale ones from older runs)."""
+    RoleAssignment.objects.filter(user=user).delete()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=role, area=area, department=department) for area in areas]
+    )
+
+
+def _account(
+    username: str,
+    password: str,
+    role: str,
+    areas: list[Area],
+    *,
+    reveal: bool = False,
+    root: bool = False,
+) -> DemoAccount:
+    user = _user(username, password, _("演示%(role)s") % {"role": Role(role).label}, root=root)
+    _assign(user, role, areas)
+    if reveal:
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="grid", codename="reveal_personal_data")
+        )
+    scope = "、".join(_label(area) for area in areas)
+    return DemoAccount(username, str(Role(role).label), scope)
+
+
+def _label(area: Area) -> str:
+    """A grid's own name (第一网格) is only unique within its community."""
+    return area.parent.name + area.name if area.level == AreaLevel.GRID else area.name
+
+
+def _handler_account(password: str, district: Area) -> DemoAccount:
+    code, name = DEPARTMENTS[0]
+    department = Department.objects.get(code=f"{DISTRICT_CODE}-{code}")
+    user = _user("handler", password, _("演示%(name)s") % {"name": name})
+    _assign(user, Role.HANDLER, [district], department)
+    return DemoAccount("handler", str(Role.HANDLER.label), f"{name} · {district.name}")
+
+
+def _resident_account(password: str, community: Area) -> DemoAccount:
+    """The resident account is a real record: the first working-age head of household in
+    the community, so their household, grid and special groups show up when they log in."""
+    heads = Resident.objects.filter(
+        household__building__grid__code__startswith=community.code,
+        relation=Relation.SELF,
+        status=ResidentStatus.PRESENT,
+    ).order_by("household__building__address", "household__room")
+    working_age = heads.filter(
+        birth_date__lte=AS_OF.replace(year=AS_OF.year - 25),
+        birth_date__gt=AS_OF.replace(year=AS_OF.year - 60),
+    )
+    resident = working_age.first() or heads.first()
+    if resident is None:
+        raise NotFound(_("示范社区中没有居民，请先运行 manage.py demo。"))
+    User.objects.filter(resident=resident).exclude(username="resident").update(resident=None)
+    user = _user("resident", password, resident.name)
+    user.resident, user.phone, user.phone_hash = resident, resident.phone, resident.phone_hash
+    user.save(update_fields=["resident", "phone", "phone_hash"])
+    _assign(user, Role.RESIDENT, [community])
+    return DemoAccount("resident", str(Role.RESIDENT.label), f"{community.name} · {resident.name}")
+
+
+def _grid_workers(password: str, grids: list[Area]) -> int:
+    """One grid worker per grid (gw-<grid code>), named like the residents they serve."""
+    maker = PersonMaker(random.Random("demo-grid-workers"))
+    for grid in grids:
+        gender = maker.rng.choice("MF")
+        user = _user(f"{GRID_WORKER_PREFIX}{grid.code}", password, maker.full_name(gender, 1985))
+        _assign(user, Role.GRID_WORKER, [grid])
+    return len(grids)

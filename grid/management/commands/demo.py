@@ -1,0 +1,69 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from common.errors import DomainError
+from grid.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DISTRICT_CODE, DISTRICT_NAME
+from grid.demo.load import demo_delete, demo_exists, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo district 滨浦区 (310199): areas, base data, departments."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+        parser.add_argument(
+            "--households", type=int, default=DEFAULT_HOUSEHOLDS, help="number of households"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the demo district first, then reload"
+        )
+        parser.add_argument(
+            "--accounts", action="store_true", help="then run demo_accounts (prints the logins)"
+        )
+
+    def handle(self, *args, seed: int, households: int, reset: bool, accounts: bool, **options):
+        if households < 1:
+            raise CommandError(_("户数至少为 1。"))
+        try:
+            self._load(seed=seed, households=households, reset=reset)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        if accounts:
+            call_command("demo_accounts", stdout=self.stdout)
+
+    def _load(self, *, seed: int, households: int, reset: bool) -> None:
+        district = f"{DISTRICT_NAME}（{DISTRICT_CODE}）"
+        if demo_exists() and not reset:
+            self.stdout.write(
+                _("示范区 %(district)s 已存在，未做任何更改；要重新生成请加 --reset。")
+                % {"district": district}
+            )
+            return
+        started = time.perf_counter()
+        if reset:
+            demo_delete()
+        summary = demo_load(seed=seed, households=households)
+        self.stdout.write(
+            _(
+                "已生成示范区 %(district)s（种子 %(seed)s）：%(streets)s 个街道、"
+                "%(communities)s 个社区、%(grids)s 个网格、%(departments)s 个职能部门、"
+                "%(buildings)s 栋楼、%(households)s 户、%(residents)s 名居民、"
+                "%(special)s 条特殊人群记录，用时 %(seconds).1f 秒。"
+            )
+            % {
+                "district": district,
+                "seed": seed,
+                "streets": summary.streets,
+                "communities": summary.communities,
+                "grids": summary.grids,
+                "departments": summary.departments,
+                "buildings": summary.buildings,
+                "households": summary.households,
+                "residents": summary.residents,
+                "special": summary.special_group_memberships,
+                "seconds": time.perf_counter() - started,
+            }
+        )
