@@ -1,22 +1,26 @@
-"""Loading the standard category tree (idempotent: updates by code)."""
+"""Loading the standard category tree (idempotent: updates by code).
+
+Categories are shared by every district; each district gets its own line departments
+and a CategoryRoute per leaf, so the same category goes to each district's department.
+"""
 
 from django.db import transaction
 
 from accounts.models import Department
 from feedback.data.categories import COMPONENTS, DEPARTMENTS, EVENTS
-from feedback.models import Category, CategoryKind
+from feedback.models import Category, CategoryKind, CategoryRoute
 from grid.models import Area
+
+
+def department_code(district: Area, key: str) -> str:
+    return f"{district.code}-{key}"
 
 
 @transaction.atomic
 def categories_load(*, district: Area | None = None) -> int:
-    """Create or update the standard categories; with a district, also its departments."""
-    if district is not None:
-        for code, name in DEPARTMENTS.items():
-            Department.objects.update_or_create(
-                code=code, defaults={"name": name, "area": district}
-            )
-    departments = {d.code: d for d in Department.objects.filter(code__in=DEPARTMENTS)}
+    """Create or update the standard categories; with a district, also its departments
+    and the routes of every leaf to them. Returns the number of leaf categories."""
+    departments = _departments(district) if district is not None else {}
     count = 0
     for kind, groups in ((CategoryKind.COMPONENT, COMPONENTS), (CategoryKind.EVENT, EVENTS)):
         for code, name, leaves in groups:
@@ -24,23 +28,38 @@ def categories_load(*, district: Area | None = None) -> int:
                 code=code, defaults={"name": name, "kind": kind, "parent": None}
             )
             for leaf in leaves:
-                _leaf(kind, parent, leaf, departments)
+                category = _leaf(kind, parent, leaf)
+                if district is not None:
+                    CategoryRoute.objects.update_or_create(
+                        category=category,
+                        area=district,
+                        defaults={"department": departments[leaf[2]]},
+                    )
                 count += 1
     return count
 
 
-def _leaf(kind: str, parent: Category, leaf: tuple, departments: dict) -> None:
-    code, name, dept, register_h, dispatch_h, handle_d, sensitive = leaf
-    Category.objects.update_or_create(
+def _departments(district: Area) -> dict[str, Department]:
+    return {
+        key: Department.objects.update_or_create(
+            code=department_code(district, key), defaults={"name": name, "area": district}
+        )[0]
+        for key, name in DEPARTMENTS
+    }
+
+
+def _leaf(kind: str, parent: Category, leaf: tuple) -> Category:
+    code, name, _dept, register_h, dispatch_h, handle_d, sensitive = leaf
+    category, _ = Category.objects.update_or_create(
         code=code,
         defaults={
             "name": name,
             "kind": kind,
             "parent": parent,
-            "department": departments.get(dept),
             "register_hours": register_h,
             "dispatch_hours": dispatch_h,
             "handle_days": handle_d,
             "sensitive": sensitive,
         },
     )
+    return category
