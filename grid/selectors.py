@@ -1,11 +1,20 @@
-"""Every read of the grid and the base data, scoped to the user who asks."""
+"""Every read of the grid and the base data, scoped to the user who asks.
 
-from django.db.models import Q, QuerySet
+Scope rules (DESIGN.md, "Authorization is data"):
+- staff (grid worker, clerk, handler, supervisor, administrator) read the base data under
+  the area codes their roles carry;
+- a resident (the resident role and a linked resident record) reads their own household;
+- a superuser, the platform's operator, reads everything.
+Areas themselves are not personal data: a user sees the area nodes of every role they
+hold, everything below them, and their ancestors (names only) so a tree can be drawn.
+"""
 
-from accounts.models import Role, User
-from accounts.scope import scope_codes, scope_q
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+
+from accounts.models import Role, RoleAssignment, User
+from accounts.scope import STAFF_ROLES, code_prefix_q, scope_codes, scope_q
 from common.personal_data import keyed_hash
-from grid.models import Area, AreaLevel, Building, Household, Resident
+from grid.models import CODE_LENGTH, Area, AreaLevel, Building, Household, Resident
 from maps.geo import indexed_intersects, point_from_lonlat
 
 
@@ -14,6 +23,7 @@ def grid_for_point(*, lon: float, lat: float) -> Area | None:
     point = point_from_lonlat(lon, lat)
     return (
         Area.objects.filter(indexed_intersects(Area, "boundary", point), level=AreaLevel.GRID)
+        .defer("boundary")
         .order_by("code")
         .first()
     )
@@ -23,74 +33,138 @@ def area_list(
     *, user: User, under: str | None = None, max_level: int = AreaLevel.GRID
 ) -> QuerySet[Area]:
     """Areas the user may see: their scope nodes, everything below, and the ancestors
-    (so a tree can be drawn from the top)."""
+    (so a tree can be drawn from the top), never a sibling's subtree. Each area carries
+    `in_scope`: False for an ancestor shown only to hang the tree on."""
     areas = Area.objects.filter(level__lte=max_level).defer("boundary")
-    if not user.is_superuser:
+    if user.is_superuser:
+        areas = areas.annotate(in_scope=Value(True))
+    else:
         codes = scope_codes(user)
-        ancestors = {code[:n] for code in codes for n in (6, 9, 12) if n < len(code)}
-        areas = areas.filter(scope_q(user, "code") | _code_in(ancestors))
+        ancestors = {
+            code[:length] for code in codes for length in CODE_LENGTH.values() if length < len(code)
+        }
+        in_scope = code_prefix_q("code", codes)
+        areas = areas.filter(in_scope | Q(code__in=sorted(ancestors))).annotate(
+            in_scope=Case(When(in_scope, then=Value(True)), default=Value(False))
+        )
     if under:
         areas = areas.filter(code__startswith=under)
     return areas.order_by("code")
 
 
-def _code_in(codes: set[str]) -> Q:
-    return Q(code__in=sorted(codes))
-
-
 def area_get_for_user(*, user: User, code: str) -> Area | None:
-    return Area.objects.filter(scope_q(user, "code"), code=code).first()
+    """An area in the user's scope, with its children (boundaries deferred)."""
+    children = Area.objects.defer("boundary").order_by("code")
+    return (
+        Area.objects.filter(scope_q(user, "code"), code=code)
+        .prefetch_related(Prefetch("children", queryset=children))
+        .first()
+    )
 
 
 def grids_of_worker(*, user: User) -> QuerySet[Area]:
+    """The grids under the user's grid-worker assignments (a superuser has none of
+    their own)."""
     codes = scope_codes(user, roles=[Role.GRID_WORKER])
-    return Area.objects.filter(code__in=codes, level=AreaLevel.GRID).order_by("code")
+    return Area.objects.filter(code_prefix_q("code", codes), level=AreaLevel.GRID).order_by("code")
 
 
 def building_list(*, user: User, under: str | None = None) -> QuerySet[Building]:
-    buildings = Building.objects.filter(_base_data_scope(user, "grid__code")).select_related("grid")
+    own = Q(pk__in=Household.objects.filter(members__user=user).values("building_id"))
+    buildings = (
+        Building.objects.filter(_base_data_scope(user, "grid__code", own))
+        .select_related("grid")
+        .defer("grid__boundary")
+    )
     if under:
         buildings = buildings.filter(grid__code__startswith=under)
     return buildings
 
 
 def household_list(*, user: User, under: str | None = None) -> QuerySet[Household]:
-    households = Household.objects.filter(
-        _base_data_scope(user, "building__grid__code")
-    ).select_related("building")
-    if _is_only_resident(user):
-        households = households.filter(members__user=user)
+    own = Q(pk__in=Resident.objects.filter(user=user).values("household_id"))
+    households = (
+        Household.objects.filter(_base_data_scope(user, "building__grid__code", own))
+        .select_related("building__grid")
+        .defer("building__grid__boundary")
+    )
     if under:
         households = households.filter(building__grid__code__startswith=under)
     return households
 
 
 def resident_list(
-    *, user: User, under: str | None = None, id_number: str | None = None
+    *,
+    user: User,
+    under: str | None = None,
+    id_number: str | None = None,
+    name: str | None = None,
+    special_group: str | None = None,
 ) -> QuerySet[Resident]:
+    """Residents the user may read. `id_number` and `special_group` match exactly
+    through their keyed hashes (the clear values are encrypted); `name` is a substring."""
+    own = Q(household__in=Resident.objects.filter(user=user).values("household_id"))
     residents = Resident.objects.filter(
-        _base_data_scope(user, "household__building__grid__code")
+        _base_data_scope(user, "household__building__grid__code", own)
     ).select_related("household__building")
-    if _is_only_resident(user):
-        residents = residents.filter(household__members__user=user)
     if under:
         residents = residents.filter(household__building__grid__code__startswith=under)
     if id_number:
         residents = residents.filter(id_number_hash=keyed_hash(id_number))
+    if name:
+        residents = residents.filter(name__contains=name.strip())
+    if special_group:
+        # one membership per kind and resident (a constraint): the join adds no duplicates
+        residents = residents.filter(special_groups__kind_hash=keyed_hash(special_group))
     return residents
 
 
 def resident_get_for_user(*, user: User, resident_id: int) -> Resident | None:
-    return resident_list(user=user).filter(pk=resident_id).first()
+    """A resident the user may read, with their grid and special groups."""
+    return (
+        resident_list(user=user)
+        .select_related("household__building__grid")
+        .defer("household__building__grid__boundary")
+        .prefetch_related("special_groups")
+        .filter(pk=resident_id)
+        .first()
+    )
 
 
-def _base_data_scope(user: User, field: str) -> Q:
+def _base_data_scope(user: User, code_field: str, own_household: Q) -> Q:
     """Staff read base data under their areas; a resident reads their own household."""
-    return scope_q(user, field)
-
-
-def _is_only_resident(user: User) -> bool:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
     if user.is_superuser:
-        return False
-    roles = set(user.roles.values_list("role", flat=True))
-    return roles == {Role.RESIDENT}
+        return Q()
+    roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "area__code"))
+    staff_codes = {code for role, code in roles if role in STAFF_ROLES}
+    query = code_prefix_q(code_field, staff_codes)
+    if user.resident_id is not None and any(role == Role.RESIDENT for role, _code in roles):
+        query |= own_household
+    return query
+
+
+def area_tree(*, user: User, under: str | None = None, max_level: int = AreaLevel.GRID) -> list:
+    """`area_list` nested: [{code, name, level, level_label, in_scope, children}, …],
+    roots first. One query, whatever the depth."""
+    nodes: dict[str, dict] = {}
+    roots: list[dict] = []
+    for area in area_list(user=user, under=under, max_level=max_level):
+        node = {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "level_label": str(AreaLevel(area.level).label),
+            "in_scope": area.in_scope,
+            "children": [],
+        }
+        nodes[area.code] = node
+        # ordered by code, so a parent always comes before its children
+        parent = (
+            nodes.get(area.code[: CODE_LENGTH[AreaLevel(area.level - 1)]])
+            if area.level > 1
+            else None
+        )
+        (parent["children"] if parent else roots).append(node)
+    return roots
