@@ -23,6 +23,8 @@ def _ensure(apps_registry, schema_editor) -> None:
             )
             row = cursor.fetchone()
             if row is not None and row[0] == 0:
+                # the stale R*Tree would make CreateSpatialIndex complain; it is rebuilt
+                cursor.execute(f'DROP TABLE IF EXISTS "idx_{table}_{column}"')
                 cursor.execute("SELECT CreateSpatialIndex(%s, %s)", [table, column])
                 cursor.execute("SELECT RecoverSpatialIndex(%s, %s)", [table, column])
 

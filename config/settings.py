@@ -85,6 +85,7 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SpatiaLite serialises writers; waiting beats failing when the scheduler and a request
     # write at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
