@@ -1,0 +1,1 @@
+"""The case pages, one module per role; `common` holds the detail page they share."""

@@ -1,0 +1,164 @@
+"""The reporter's pages: report a problem, my cases, the community's public cases, and the
+reporter's own actions (rate, reopen, withdraw)."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scope import scope_codes
+from common.errors import DomainError
+from feedback import selectors, services
+from feedback.forms import NoteForm, RateForm, ReasonForm, ReportForm
+from feedback.views.common import (
+    REPORTING,
+    act,
+    case_or_404,
+    community_codes,
+    page,
+    public_case_or_none,
+    report_grids,
+    role_required,
+    timeline,
+)
+
+PAGE_SIZE = 30
+
+
+def map_config(user) -> dict:
+    """Where the report map starts and which boundaries it draws (the user's scope)."""
+    codes = scope_codes(user, REPORTING)
+    url = reverse("api:area_features")
+    return {
+        "geojsonUrl": f"{url}?under={codes[0]}" if len(codes) == 1 else url,
+        "duplicatesUrl": reverse("feedback:duplicates"),
+        "basemapUrl": settings.BASEMAP_TILE_URL,
+        "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
+        "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
+        "labels": {
+            "placed": _("已标注位置：%(lat)s, %(lon)s"),
+            "locating": _("正在定位……"),
+            "noGps": _("无法获取定位，请在地图上点选，或填写地址并选择网格。"),
+            "duplicates": _("附近 50 米内已有同类问题正在办理，如是同一问题可不必重复上报："),
+            "metres": _("米"),
+        },
+    }
+
+
+def report_page(request, form, template="feedback/report.html", status=200) -> HttpResponse:
+    context = {"form": form, "map_config": map_config(request.user)}
+    return page(request, template, context, status=status)
+
+
+@role_required(*REPORTING)
+def report(request: HttpRequest) -> HttpResponse:
+    """上报. A retried POST with the same client_id lands on the first case."""
+    grids = report_grids(request.user)
+    if request.method != "POST":
+        return report_page(request, ReportForm(grids=grids))
+    form = ReportForm(request.POST, request.FILES, grids=grids)
+    if not form.is_valid():
+        return report_page(request, form, status=422)
+    data = form.cleaned_data
+    try:
+        case, _created = services.case_report(
+            actor=request.user,
+            client_id=data["client_id"],
+            category=form.category_object(),
+            description=data["description"],
+            lon=data["lon"],
+            lat=data["lat"],
+            grid_code="" if data["lon"] is not None else data["grid_code"],
+            address=data["address"],
+            anonymous=data["anonymous"],
+            photos=data["photos"],
+        )
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return report_page(request, form, status=exc.status)
+    return redirect("feedback:detail", pk=case.pk)
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = Paginator(selectors.my_cases(user=request.user), PAGE_SIZE)
+    return page(
+        request,
+        "feedback/case_list.html",
+        {"title": _("我的上报"), "page": cases.get_page(request.GET.get("page"))},
+    )
+
+
+@login_required
+def public_list(request: HttpRequest) -> HttpResponse:
+    """The community's cases as the public sees them: no reporter, nothing sensitive."""
+    codes = community_codes(request.user)
+    cases = selectors.public_cases(community_code=codes[0]) if codes else None
+    for code in codes[1:]:
+        cases = cases | selectors.public_cases(community_code=code)
+    listing = Paginator(cases if cases is not None else [], PAGE_SIZE)
+    context = {
+        "title": _("社区公开事件"),
+        "public": True,
+        "page": listing.get_page(request.GET.get("page")),
+    }
+    return page(request, "feedback/case_list.html", context)
+
+
+@login_required
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = public_case_or_none(request.user, pk)
+    if case is None:
+        raise Http404(_("事件不存在或不公开。"))
+    # the public page names no one and leaves the notes out: they may speak of people
+    rows = timeline(case, reveal_reporter=False)
+    return page(request, "feedback/public_detail.html", {"case": case, "timeline": rows})
+
+
+@require_POST
+@login_required
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_or_404(request, pk)
+    return act(
+        request,
+        case,
+        "rate",
+        RateForm(request.POST),
+        lambda d: services.case_rate(
+            actor=request.user, case_id=case.pk, rating=d["rating"], comment=d["comment"]
+        ),
+        _("感谢您的评价。"),
+    )
+
+
+@require_POST
+@login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_or_404(request, pk)
+    return act(
+        request,
+        case,
+        "reopen",
+        ReasonForm(request.POST),
+        lambda d: services.case_reopen(actor=request.user, case_id=case.pk, reason=d["reason"]),
+        _("已申请重新办理。"),
+    )
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_or_404(request, pk)
+    return act(
+        request,
+        case,
+        "withdraw",
+        NoteForm(request.POST),
+        lambda d: services.case_withdraw(actor=request.user, case_id=case.pk, reason=d["note"]),
+        _("已撤回。"),
+    )

@@ -1,0 +1,89 @@
+"""The grid worker's pages: handle on the spot (即办), the verification queue and the
+verify action, and the cases of their grids. Reporting itself uses the shared form."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from common.errors import DomainError
+from feedback import selectors, services
+from feedback.forms import OnSpotForm, VerifyForm
+from feedback.models import CaseState
+from feedback.views.common import act, case_or_404, page, report_grids, role_required
+from feedback.views.resident import PAGE_SIZE, report_page
+
+
+@role_required(Role.GRID_WORKER)
+def on_spot(request: HttpRequest) -> HttpResponse:
+    """即办: report and close a small case in one step, with photos before and after."""
+    grids = report_grids(request.user)
+    template = "feedback/on_spot.html"
+    if request.method != "POST":
+        return report_page(request, OnSpotForm(grids=grids), template)
+    form = OnSpotForm(request.POST, request.FILES, grids=grids)
+    if not form.is_valid():
+        return report_page(request, form, template, status=422)
+    data = form.cleaned_data
+    try:
+        case, _created = services.case_handle_on_spot(
+            actor=request.user,
+            client_id=data["client_id"],
+            category=form.category_object(),
+            description=data["description"],
+            lon=data["lon"],
+            lat=data["lat"],
+            grid_code="" if data["lon"] is not None else data["grid_code"],
+            address=data["address"],
+            note=data["note"],
+            before=data["before"],
+            after=data["after"],
+        )
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return report_page(request, form, template, status=exc.status)
+    return redirect("feedback:detail", pk=case.pk)
+
+
+@role_required(Role.GRID_WORKER)
+def verify_queue(request: HttpRequest) -> HttpResponse:
+    cases = selectors.verification_queue(user=request.user)
+    context = {
+        "title": _("待核查"),
+        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return page(request, "feedback/case_list.html", context)
+
+
+@role_required(Role.GRID_WORKER)
+def grid_cases(request: HttpRequest) -> HttpResponse:
+    """The cases of the worker's grids, optionally of one state."""
+    state = request.GET.get("state", "")
+    filters = selectors.CaseFilters(state=state if state in CaseState.values else None)
+    cases = selectors.case_list(user=request.user, filters=filters)
+    context = {
+        "title": _("本网格事件"),
+        "states": CaseState.choices,
+        "state": state,
+        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return page(request, "feedback/case_list.html", context)
+
+
+@require_POST
+@role_required(Role.GRID_WORKER)
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_or_404(request, pk)
+    form = VerifyForm(request.POST)
+    return act(
+        request,
+        case,
+        "verify",
+        form,
+        lambda d: services.case_verify(
+            actor=request.user, case_id=case.pk, passed=d["passed"], note=d["note"]
+        ),
+        _("核查结果已提交。"),
+    )
