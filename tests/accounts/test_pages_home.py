@@ -196,3 +196,18 @@ def test_home_speaks_chinese_by_default(client, areas):
     client.force_login(user_with_role(Role.GRID_WORKER, areas[GRID]))
     page = client.get(HOME, HTTP_ACCEPT_LANGUAGE="zh-hans").text
     assert "我的工作台" in page and "我的网格" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "area", "expected", "absent"),
+    [
+        (Role.RESIDENT, "310101001001", "feedback:report", "feedback:queue"),
+        (Role.GRID_WORKER, "310101001001001", "feedback:verify_queue", "feedback:inbox"),
+        (Role.SUPERVISOR, "310101001", "feedback:queue", "feedback:on_spot"),
+    ],
+)
+def test_each_role_home_links_to_its_case_pages(client, areas, role, area, expected, absent):
+    client.force_login(user_with_role(role, areas[area]))
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert f'href="{reverse(expected)}"' in page
+    assert f'href="{reverse(absent)}"' not in page
