@@ -1,31 +1,48 @@
-"""The one NinjaAPI: mounts each app's router and maps domain errors to problem+json."""
+"""The one NinjaAPI: mounts each app's router and maps every error to problem+json.
 
-from django.http import HttpRequest, HttpResponse
+Every refusal leaves as `application/problem+json` (RFC 9457) with a Chinese `detail`
+the user can act on; validation errors list each field with its own message. The
+submitted value is never echoed back: it may be an ID number or a password.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.auth import api_auth
 from common.errors import DomainError
+from config.validation_messages import field_errors
+from feedback.api import router as feedback_router
 from grid.api import router as grid_router
+from maps.api import router as maps_router
 
 api = NinjaAPI(
     title="Gongzhi API",
     version="1",
+    description=(
+        "共治平台接口。网页使用会话登录（POST 需带 CSRF 令牌），手机使用 "
+        "`POST /api/v1/auth/token` 换取的 Bearer 令牌。所有错误以 "
+        "application/problem+json 返回，`detail` 为中文说明。"
+    ),
     urls_namespace="api",
     auth=api_auth,
     docs_url="/docs",
 )
 api.add_router("/auth", accounts_router)
 api.add_router("/grid", grid_router)
+api.add_router("/maps", maps_router)
+api.add_router("/cases", feedback_router)
 
 
 def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra) -> HttpResponse:
-    body = {"type": "about:blank", "title": str(title), "status": status, "detail": detail}
+    body = {"type": "about:blank", "title": str(title), "status": status, "detail": str(detail)}
     body.update(extra)
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = "application/problem+json"
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="gongzhi"'
     return response
 
 
@@ -37,9 +54,29 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _problem(request, 422, _("输入有误"), _("请检查标出的字段。"), errors=exc.errors)
+    errors = field_errors(exc.errors)
+    detail = "；".join(error["message"] for error in errors[:3]) or _("请检查输入。")
+    return _problem(request, 422, _("输入有误"), detail, errors=errors)
 
 
-@api.exception_handler(AuthenticationError)
-def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _problem(request, 401, _("未登录"), _("请先登录或提供有效的令牌。"))
+_HTTP_ERRORS = {
+    400: (_("请求无效"), _("请求体无法解析，请发送有效的 JSON。")),
+    401: (_("未登录"), _("请先登录或提供有效的令牌。")),
+    403: (_("无权操作"), _("您无权进行此操作。")),
+    404: (_("未找到"), _("请求的资源不存在。")),
+    405: (_("方法不允许"), _("此地址不支持该请求方法。")),
+    429: (_("请求过于频繁"), _("请求过于频繁，请稍后再试。")),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals (unparsable body, no credentials, throttling) in Chinese."""
+    title, detail = _HTTP_ERRORS.get(exc.status_code, (_("请求无效"), _("请求无法处理。")))
+    return _problem(request, exc.status_code, title, detail)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    title, detail = _HTTP_ERRORS[404]
+    return _problem(request, 404, title, detail)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("maps/", include("maps.urls")),
+    path("open311/v2/", include("feedback.open311.urls")),
+    path("cases/", include("feedback.urls")),
     path("", include("accounts.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

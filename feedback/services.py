@@ -21,6 +21,7 @@ from accounts.models import Department, Role, User
 from common.errors import Conflict, InvalidInput
 from feedback import deadlines
 from feedback.models import (
+    OPEN_STATES,
     Case,
     CaseEntry,
     CaseFollower,
@@ -178,6 +179,24 @@ def _attach_photos(
             image=ContentFile(photo.image, name=f"{stem}.jpg"),
             thumbnail=ContentFile(photo.thumbnail, name=f"{stem}-t.jpg"),
         )
+
+
+@transaction.atomic
+def case_add_photos(*, actor: User, case_id: int, photos: Sequence[PreparedPhoto]) -> Case:
+    """The reporter adds "before" photos to an open case after its text was saved, so a
+    phone on a weak network uploads them one request at a time and a bad file never
+    costs the typed report."""
+    case = _locked(case_id)
+    role = require_reporter(actor, case)
+    _require_state(case, *OPEN_STATES)
+    if not photos:
+        raise InvalidInput(_("请选择照片。"), field="photos")
+    held = case.photos.filter(stage=PhotoStage.BEFORE).count()
+    if held + len(photos) > MAX_PHOTOS:
+        raise InvalidInput(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
+    entry = record(case, action="add_photos", actor=actor, role=role)
+    _attach_photos(case, entry, photos, PhotoStage.BEFORE)
+    return case
 
 
 # --- the supervisor's transitions ---------------------------------------------------------

@@ -1,0 +1,414 @@
+"""Case API: report, follow and work a case from a phone or a page.
+
+A phone reports in two steps: `POST /cases` with the text as JSON (its `client_id` makes
+a retry harmless: 201 the first time, 200 with the same case after), then
+`POST /cases/{id}/photos` as multipart, one request per photo or several at once. A bad
+photo is refused with 422 and the case text stays saved. Handling (`handle`) and 即办
+(`on-spot`) send their photos in the same multipart request as their note.
+
+A case the user cannot see at all is 404; one they can see but may not act on is 403;
+the wrong state is 409; bad input 422 — all application/problem+json in Chinese.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from accounts.models import Department, Role, User
+from accounts.scope import has_role, scope_codes
+from common.api_types import Text
+from common.errors import InvalidInput, NotFound, NotPermitted
+from feedback import photos as photo_files
+from feedback import selectors, services
+from feedback.models import Case, CaseEntry, Category
+from feedback.schemas import (
+    AREA_CODE,
+    CATEGORY_CODE,
+    CaseDetailOut,
+    CaseOut,
+    CasePublicOut,
+    CaseReportedOut,
+    CaseReportIn,
+    CaseStateName,
+    CategoryOut,
+    DispatchIn,
+    HideIn,
+    MergeIn,
+    NoteIn,
+    OnSpotIn,
+    RateIn,
+    ReasonIn,
+    VerifyIn,
+)
+
+router = Router(tags=["cases"])
+
+MAX_ID = 2**63 - 1
+CASE = "/{int:case_id}"
+
+
+class Pagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200, description="每页条数，最多 200")
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class CaseListQuery(Schema):
+    state: CaseStateName | None = None
+    category: str | None = Field(None, pattern=CATEGORY_CODE, description="类别编码前缀")
+    area: str | None = Field(None, pattern=AREA_CODE, description="区域编码前缀")
+    overdue: bool | None = Field(None, description="true 只看超时的未结事件")
+    escalated: bool | None = Field(None, description="true 只看被督办的")
+    created_from: dt.date | None = Field(None, alias="from", description="上报日期起")
+    created_to: dt.date | None = Field(None, alias="to", description="上报日期止")
+    q: Text | None = Field(None, min_length=1, max_length=50, description="编号前缀或描述包含")
+
+
+class DuplicateQuery(Schema):
+    category: str = Field(pattern=CATEGORY_CODE)
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+
+
+class PublicQuery(Schema):
+    community: str | None = Field(
+        None, pattern=r"^[0-9]{12}$", description="社区编码；默认本人社区"
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _visible(request: HttpRequest, case_id: int) -> Case:
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    if case is None:
+        raise NotFound(_("事件不存在或不在您的管辖范围内。"))
+    return case
+
+
+def _detail(request: HttpRequest, case_id: int) -> Case:
+    return _with_timeline(_visible(request, case_id))
+
+
+def _acted_on(case_id: int) -> Case:
+    """The case as it is after the user's transition. Read without the visibility
+    filter: the service has just authorised this user on it, and a handler who sends a
+    case back no longer sees it, yet must get the result of their own action."""
+    return _with_timeline(
+        Case.objects.select_related("category", "grid", "department").get(pk=case_id)
+    )
+
+
+def _with_timeline(case: Case) -> Case:
+    entries = CaseEntry.objects.select_related("actor").prefetch_related("photos")
+    prefetch_related_objects([case], Prefetch("timeline", queryset=entries), "photos")
+    return case
+
+
+def _category(code: str) -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise InvalidInput(_("事件类别不存在。"), field="category")
+    return category
+
+
+def _prepared(files: list[UploadedFile] | None) -> list[photo_files.PreparedPhoto]:
+    files = files or []
+    if len(files) > photo_files.MAX_PHOTOS:
+        raise InvalidInput(
+            _("最多上传 %(n)d 张照片。") % {"n": photo_files.MAX_PHOTOS}, field="photos"
+        )
+    # Reading one byte past the cap is enough to refuse a huge file without loading it.
+    return [
+        photo_files.prepare(f.read(photo_files.MAX_BYTES + 1), name=f.name or "") for f in files
+    ]
+
+
+def _require_role(request: HttpRequest, *roles: str) -> None:
+    if not (request.user.is_superuser or has_role(request.user, *roles)):
+        raise NotPermitted(_("您的角色不能查看此列表。"))
+
+
+# --- categories and reporting --------------------------------------------------------------
+
+
+@router.get("/categories", response=list[CategoryOut], summary="事件类别树")
+def category_tree(request: HttpRequest):
+    """Active two-level categories: pick a leaf (`children[].code`) when reporting."""
+    leaves = Category.objects.filter(active=True).select_related("department")
+    return Category.objects.filter(active=True, parent=None).prefetch_related(
+        Prefetch("children", queryset=leaves)
+    )
+
+
+@router.post("", response={200: CaseReportedOut, 201: CaseReportedOut}, summary="上报事件（JSON）")
+def case_report(request: HttpRequest, payload: CaseReportIn):
+    """201 with the new case; 200 with the same case when `client_id` was seen before.
+    Give `lon`/`lat`, or `grid_code` when the phone has no fix. Photos follow through
+    `POST /cases/{id}/photos`."""
+    case, created = services.case_report(
+        actor=request.user,
+        client_id=payload.client_id,
+        category=_category(payload.category),
+        description=payload.description,
+        lon=payload.lon,
+        lat=payload.lat,
+        grid_code=payload.grid_code,
+        address=payload.address,
+        anonymous=payload.anonymous,
+        priority=payload.priority,
+    )
+    return Status(201 if created else 200, case)
+
+
+@router.post(CASE + "/photos", response={201: CaseDetailOut}, summary="为事件补充照片（multipart）")
+def case_add_photos(
+    request: HttpRequest,
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    photos: File[list[UploadedFile]] = None,
+):
+    """Field `photos`, one or more files (JPEG, PNG, WebP, HEIC; at most 9 per case).
+    EXIF (GPS too) is removed; a thumbnail is made."""
+    _visible(request, case_id)
+    services.case_add_photos(actor=request.user, case_id=case_id, photos=_prepared(photos))
+    return Status(201, _acted_on(case_id))
+
+
+@router.post(
+    "/on-spot",
+    response={200: CaseDetailOut, 201: CaseDetailOut},
+    summary="即办：上报并当场处置结案（multipart）",
+)
+def case_on_spot(
+    request: HttpRequest,
+    payload: Form[OnSpotIn],
+    before: File[list[UploadedFile]] = None,
+    after: File[list[UploadedFile]] = None,
+):
+    """Grid workers only. Form fields as in the JSON report plus `note`; files `before`
+    and `after` (at least one of each)."""
+    case, created = services.case_handle_on_spot(
+        actor=request.user,
+        client_id=payload.client_id,
+        category=_category(payload.category),
+        description=payload.description,
+        lon=payload.lon,
+        lat=payload.lat,
+        grid_code=payload.grid_code,
+        address=payload.address,
+        note=payload.note,
+        before=_prepared(before),
+        after=_prepared(after),
+    )
+    return Status(201 if created else 200, _acted_on(case.pk))
+
+
+@router.get("/duplicates", response=list[CasePublicOut], summary="疑似重复的未结事件")
+def case_duplicates(request: HttpRequest, near: Query[DuplicateQuery]):
+    """Open cases of the same category nearby (default 50 m, last 30 days), nearest
+    first, to offer before reporting. Cases the user may not open appear only when
+    public (not hidden, not of a sensitive category)."""
+    candidates = selectors.duplicate_candidates(
+        category=_category(near.category), lon=near.lon, lat=near.lat
+    )
+    visible = set(
+        selectors.case_list(user=request.user)
+        .filter(pk__in=[c.pk for c in candidates])
+        .values_list("pk", flat=True)
+    )
+    return [c for c in candidates if c.pk in visible or not (c.hidden or c.category.sensitive)]
+
+
+# --- lists and queues ----------------------------------------------------------------------
+
+
+@router.get("", response=list[CaseOut], summary="事件列表（可筛选）")
+@paginate(Pagination)
+def case_list(request: HttpRequest, filters: Query[CaseListQuery]):
+    """Every case you may open, newest first. `from`/`to` are report dates (YYYY-MM-DD)."""
+    return selectors.case_list(
+        user=request.user,
+        filters=selectors.CaseFilters(
+            state=filters.state,
+            category=filters.category,
+            area=filters.area,
+            overdue=filters.overdue,
+            escalated=filters.escalated,
+            created_from=filters.created_from,
+            created_to=filters.created_to,
+            search=filters.q,
+        ),
+    )
+
+
+@router.get("/inbox", response=list[CaseOut], summary="职能部门待办")
+@paginate(Pagination)
+def handler_inbox(request: HttpRequest):
+    """Cases dispatched to your department, the nearest deadline first."""
+    _require_role(request, Role.HANDLER)
+    return selectors.handler_inbox(user=request.user)
+
+
+@router.get("/escalations", response=list[CaseOut], summary="督办队列")
+@paginate(Pagination)
+def escalation_queue(request: HttpRequest):
+    _require_role(request, Role.SUPERVISOR, Role.ADMIN)
+    return selectors.escalation_queue(user=request.user)
+
+
+@router.get("/verifications", response=list[CaseOut], summary="待核查（网格员）")
+@paginate(Pagination)
+def verification_queue(request: HttpRequest):
+    _require_role(request, Role.GRID_WORKER)
+    return selectors.verification_queue(user=request.user)
+
+
+@router.get("/mine", response=list[CaseOut], summary="我反映和关注的事件")
+@paginate(Pagination)
+def my_cases(request: HttpRequest):
+    return selectors.my_cases(user=request.user)
+
+
+@router.get("/public", response=list[CasePublicOut], summary="社区公开事件")
+@paginate(Pagination)
+def public_cases(request: HttpRequest, filters: Query[PublicQuery]):
+    """A community's cases as everyone may see them: reporter never shown, hidden cases
+    and sensitive categories left out. Defaults to your own community."""
+    community = filters.community or _home_community(request.user)
+    return selectors.public_cases(community_code=community)
+
+
+def _home_community(user: User) -> str:
+    codes = [code for code in scope_codes(user, [Role.RESIDENT]) if len(code) >= 12]
+    if not codes:
+        raise InvalidInput(_("请选择社区。"), field="community")
+    return codes[0][:12]
+
+
+# --- one case ------------------------------------------------------------------------------
+
+
+@router.get(CASE, response=CaseDetailOut, summary="事件详情与时间线")
+def case_detail(request: HttpRequest, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    return _detail(request, case_id)
+
+
+@router.post(CASE + "/register", response=CaseDetailOut, summary="立案")
+def case_register(request: HttpRequest, body: NoteIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_register(actor=request.user, case_id=case_id, note=body.note)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/reject", response=CaseDetailOut, summary="不予立案（须填理由）")
+def case_reject(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_reject(actor=request.user, case_id=case_id, reason=body.reason)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/dispatch", response=CaseDetailOut, summary="派遣")
+def case_dispatch(
+    request: HttpRequest, body: DispatchIn, case_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Without `department` the category's route for the case's area decides."""
+    _visible(request, case_id)
+    services.case_dispatch(
+        actor=request.user,
+        case_id=case_id,
+        department=_department(body.department),
+        assignee=_assignee(body.assignee),
+        note=body.note,
+    )
+    return _acted_on(case_id)
+
+
+def _department(code: str | None) -> Department | None:
+    if not code:
+        return None
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise InvalidInput(_("派遣部门不存在。"), field="department")
+    return department
+
+
+def _assignee(user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise InvalidInput(_("承办人不属于所选部门。"), field="assignee")
+    return user
+
+
+@router.post(CASE + "/merge", response=CaseDetailOut, summary="合并为重复事件")
+def case_merge(request: HttpRequest, body: MergeIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    if selectors.case_get_for_user(user=request.user, case_id=body.master) is None:
+        raise NotFound(_("主事件不存在或不在您的管辖范围内。"))
+    services.case_merge(actor=request.user, case_id=case_id, master_id=body.master, note=body.note)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/hide", response=CaseDetailOut, summary="屏蔽或恢复（须填理由）")
+def case_hide(request: HttpRequest, body: HideIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_hide(actor=request.user, case_id=case_id, reason=body.reason, hidden=body.hidden)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/handle", response=CaseDetailOut, summary="处置（multipart，可带处置后照片）")
+def case_handle(
+    request: HttpRequest,
+    body: Form[NoteIn],
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    photos: File[list[UploadedFile]] = None,
+):
+    """Form field `note`; files `photos` (after the work)."""
+    _visible(request, case_id)
+    prepared = _prepared(photos)
+    services.case_handle(actor=request.user, case_id=case_id, note=body.note, photos=prepared)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/send-back", response=CaseDetailOut, summary="退回（非本部门职责）")
+def case_send_back(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_send_back(actor=request.user, case_id=case_id, reason=body.reason)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/verify", response=CaseDetailOut, summary="核查（网格员）")
+def case_verify(request: HttpRequest, body: VerifyIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_verify(actor=request.user, case_id=case_id, passed=body.passed, note=body.note)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/withdraw", response=CaseDetailOut, summary="撤回（反映人）")
+def case_withdraw(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_withdraw(actor=request.user, case_id=case_id, reason=body.reason)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/reopen", response=CaseDetailOut, summary="重新办理（反映人，结案后限期内）")
+def case_reopen(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_reopen(actor=request.user, case_id=case_id, reason=body.reason)
+    return _acted_on(case_id)
+
+
+@router.post(CASE + "/rate", response=CaseDetailOut, summary="评价（反映人）")
+def case_rate(request: HttpRequest, body: RateIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
+    _visible(request, case_id)
+    services.case_rate(
+        actor=request.user, case_id=case_id, rating=body.rating, comment=body.comment
+    )
+    return _acted_on(case_id)

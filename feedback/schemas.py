@@ -1,0 +1,342 @@
+"""Case API schemas: inputs checked field by field, outputs listed field by field.
+
+Who reported a case is personal data. `CaseDetailOut.reporter` is filled only for the
+reporter themself, supervisors over the case's area (always), and — unless the report is
+anonymous — the staff working the case. Residents who only follow a case, and everyone
+reading the public lists, never see it; staff names in the timeline are shown to staff.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import model_validator
+
+from accounts.models import Role, RoleAssignment
+from common.api_types import Text
+from feedback.models import OPEN_STATES, Case, CaseEntry, CaseState, CategoryKind, Priority
+
+AREA_CODE = r"^[0-9]{6}([0-9]{3}){0,3}$"
+CATEGORY_CODE = r"^[0-9]{2,10}$"
+CaseStateName = Literal[tuple(CaseState.values)]  # type: ignore[valid-type]
+PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
+
+
+# --- who is looking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    superuser: bool
+    roles: tuple[tuple[str, str, int | None], ...]  # (role, area code, department id)
+
+    def supervises(self, case: Case) -> bool:
+        return self.superuser or any(
+            role in (Role.SUPERVISOR, Role.ADMIN) and case.area_code.startswith(code)
+            for role, code, _ in self.roles
+        )
+
+    def works_on(self, case: Case) -> bool:
+        return any(
+            (role == Role.HANDLER and department == case.department_id)
+            or (role in (Role.GRID_WORKER, Role.CLERK) and case.area_code.startswith(code))
+            for role, code, department in self.roles
+        )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.superuser or any(role != Role.RESIDENT for role, _, _ in self.roles)
+
+    def sees_reporter_of(self, case: Case) -> bool:
+        if case.reporter_id == self.user_id or self.supervises(case):
+            return True
+        return not case.anonymous and self.works_on(case)
+
+
+def viewer_of(request: HttpRequest) -> Viewer:
+    """The asking user's roles, read once per request."""
+    viewer = getattr(request, "_case_viewer", None)
+    if viewer is None:
+        user = request.user
+        roles = RoleAssignment.objects.filter(user=user).values_list(
+            "role", "area__code", "department_id"
+        )
+        viewer = Viewer(user.pk, user.is_superuser, tuple(roles))
+        request._case_viewer = viewer
+    return viewer
+
+
+def _request(context) -> HttpRequest:
+    return context["request"]
+
+
+# --- categories ----------------------------------------------------------------------------
+
+
+class CategoryLeafOut(Schema):
+    code: str
+    name: str
+    department: str | None = Field(description="默认责任部门（各区域可另设）")
+    sensitive: bool = Field(description="敏感类别的事件不出现在公开列表中")
+    register_hours: int = Field(description="立案时限（工作小时）")
+    handle_days: int = Field(description="处置时限（工作日）")
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return obj.department.name if obj.department_id else None
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    kind: str = Field(description="component 部件 / event 事件")
+    kind_label: str
+    children: list[CategoryLeafOut] = Field(description="小类：上报时选其中之一")
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(CategoryKind(obj.kind).label)
+
+    @staticmethod
+    def resolve_children(obj) -> list:
+        return list(obj.children.all())
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+class CaseReportIn(Schema):
+    client_id: uuid.UUID = Field(
+        description="手机生成的 UUID；网络重试时带同一个值，不会产生第二件事件"
+    )
+    category: str = Field(pattern=CATEGORY_CODE, description="事件小类编码")
+    description: Text = Field(max_length=2000, description="问题描述")
+    lon: float | None = Field(None, ge=-180, le=180, description="经度（WGS84）")
+    lat: float | None = Field(None, ge=-90, le=90, description="纬度（WGS84）")
+    grid_code: str = Field("", pattern=r"^([0-9]{15})?$", description="无定位时所选网格")
+    address: Text = Field("", max_length=200)
+    anonymous: bool = Field(False, description="匿名：对公众和职能部门隐藏反映人")
+    priority: PriorityName = Priority.NORMAL
+
+    @model_validator(mode="after")
+    def lon_and_lat_together(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("lon and lat go together")
+        return self
+
+
+class OnSpotIn(Schema):
+    client_id: uuid.UUID
+    category: str = Field(pattern=CATEGORY_CODE)
+    description: Text = Field(max_length=2000)
+    note: Text = Field("", max_length=2000, description="处置情况")
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    grid_code: str = Field("", pattern=r"^([0-9]{15})?$")
+    address: Text = Field("", max_length=200)
+
+
+class CaseReportedOut(Schema):
+    id: int
+    number: str = Field(description="事件编号")
+    client_id: uuid.UUID
+    state: str
+    category: str
+    grid: str = Field(description="所在网格编码")
+    due_at: dt.datetime | None = Field(description="本环节时限")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_grid(obj) -> str:
+        return obj.area_code
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+class NoteIn(Schema):
+    note: Text = Field("", max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: Text = Field("", max_length=2000)
+
+
+class DispatchIn(NoteIn):
+    department: str | None = Field(None, max_length=30, description="部门编码；空则按派遣规则")
+    assignee: int | None = Field(None, ge=1, le=2**63 - 1, description="承办人用户编号")
+
+
+class MergeIn(NoteIn):
+    master: int = Field(ge=1, le=2**63 - 1, description="保留的主事件编号（id）")
+
+
+class HideIn(ReasonIn):
+    hidden: bool = Field(True, description="false：恢复显示")
+
+
+class VerifyIn(NoteIn):
+    passed: bool = Field(description="true 核查通过（结案）；false 退回部门，需说明原因")
+
+
+class RateIn(Schema):
+    rating: str = Field(
+        max_length=12, description="satisfied 满意 / basic 基本满意 / unsatisfied 不满意"
+    )
+    comment: Text = Field("", max_length=500)
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+class PhotoOut(Schema):
+    id: int
+    stage: str = Field(description="before 处置前 / after 处置后")
+    url: str = Field(description="已去除 EXIF（含 GPS）的照片")
+    thumbnail_url: str
+    width: int
+    height: int
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return _request(context).build_absolute_uri(obj.image.url)
+
+    @staticmethod
+    def resolve_thumbnail_url(obj, context) -> str:
+        return _request(context).build_absolute_uri(obj.thumbnail.url)
+
+
+class CasePublicOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    category: str
+    category_name: str
+    description: str
+    address: str
+    lon: float | None
+    lat: float | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_category_name(obj) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_lon(obj) -> float | None:
+        return obj.location.x if obj.location else None
+
+    @staticmethod
+    def resolve_lat(obj) -> float | None:
+        return obj.location.y if obj.location else None
+
+
+class CaseOut(CasePublicOut):
+    grid: str
+    grid_name: str
+    department: str | None
+    priority: str
+    due_at: dt.datetime | None
+    overdue: bool
+    escalation_level: int
+    handled_on_spot: bool
+    reopen_count: int
+    rating: str
+
+    @staticmethod
+    def resolve_grid(obj) -> str:
+        return obj.area_code
+
+    @staticmethod
+    def resolve_grid_name(obj) -> str:
+        return obj.grid.name
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return obj.department.name if obj.department_id else None
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return bool(obj.state in OPEN_STATES and obj.due_at and obj.due_at < timezone.now())
+
+
+class EntryOut(Schema):
+    seq: int
+    action: str
+    actor: str | None = Field(description="办理人；对居民只显示角色")
+    actor_role: str
+    from_state: str
+    to_state: str
+    note: str
+    at: dt.datetime
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_actor(obj: CaseEntry, context) -> str | None:
+        viewer = viewer_of(_request(context))
+        if obj.actor_id is None:
+            return None
+        if obj.actor_id == obj.case.reporter_id:
+            return _reporter_name(obj.case) if viewer.sees_reporter_of(obj.case) else None
+        return str(obj.actor) if viewer.is_staff else None
+
+    @staticmethod
+    def resolve_photos(obj) -> list:
+        return list(obj.photos.all())
+
+
+class CaseDetailOut(CaseOut):
+    source: str
+    anonymous: bool
+    reporter: str | None = Field(description="反映人；匿名时对职能部门和公众隐藏，对指挥中心可见")
+    master: int | None = Field(description="被合并时：主事件 id")
+    rating_comment: str
+    photos: list[PhotoOut]
+    timeline: list[EntryOut]
+
+    @staticmethod
+    def resolve_reporter(obj: Case, context) -> str | None:
+        if viewer_of(_request(context)).sees_reporter_of(obj):
+            return _reporter_name(obj)
+        return None
+
+    @staticmethod
+    def resolve_master(obj) -> int | None:
+        return obj.master_id
+
+    @staticmethod
+    def resolve_photos(obj) -> list:
+        return list(obj.photos.all())
+
+    @staticmethod
+    def resolve_timeline(obj) -> list:
+        entries = list(obj.timeline.all())
+        for entry in entries:
+            entry.case = obj  # the resolver above reads the case without a query
+        return entries
+
+
+def _reporter_name(case: Case) -> str | None:
+    if case.reporter_name:
+        return case.reporter_name
+    return str(case.reporter) if case.reporter_id else None

@@ -1,0 +1,318 @@
+"""Reporting through the API as a phone does: categories, JSON report, photos, 即办."""
+
+import io
+import uuid
+
+import pytest
+from PIL import Image
+
+from feedback.models import Case, CasePhoto, CaseSource, CaseState
+from tests.factories import grid_centre
+from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
+from tests.feedback.flows import reported
+from tests.feedback.photos import heic_bytes, image_bytes, jpeg_with_gps
+from tests.grid.api_support import API, bearer_client, get_json, post_json, session_client
+
+
+def report_body(grid=GRID, **overrides) -> dict:
+    point = grid_centre(grid)
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "category": "1301",
+        "description": "人行道上有摊贩占道",
+        "lon": point.x,
+        "lat": point.y,
+        "address": "测试路1号门口",
+    }
+    body.update(overrides)
+    return body
+
+
+def upload(name: str, data: bytes, content_type: str = "image/jpeg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def assert_problem(response, status: int, detail: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    if detail is not None:
+        assert body["detail"] == detail
+    return body
+
+
+def test_the_category_tree_lists_active_leaves_under_their_parent(people, categories):
+    status, body = get_json(bearer_client(people["resident"]), "/cases/categories")
+    assert status == 200
+    tree = {top["code"]: [leaf["code"] for leaf in top["children"]] for top in body}
+    assert tree == {"02": ["0201"], "13": ["1301", "1302"]}
+    order = next(top for top in body if top["code"] == "13")
+    assert order["kind_label"] == "事件"
+    assert order["children"][0]["department"] == "城管局"
+
+
+def test_a_report_is_created_once_and_its_retry_returns_the_same_case(people, categories):
+    # given
+    phone = bearer_client(people["resident"])
+    body = report_body()
+    # when
+    first_status, first = post_json(phone, "/cases", body)
+    retry_status, retry = post_json(phone, "/cases", body)
+    # then
+    assert (first_status, retry_status) == (201, 200)
+    assert retry["id"] == first["id"] and retry["number"] == first["number"]
+    assert first["state"] == CaseState.REPORTED and first["grid"] == GRID
+    assert first["due_at"] is not None
+    case = Case.objects.get()
+    assert (case.source, case.reporter, case.address) == (
+        CaseSource.RESIDENT,
+        people["resident"],
+        "测试路1号门口",
+    )
+
+
+def test_a_grid_worker_reports_by_grid_code_without_a_position(people, categories):
+    body = report_body(lon=None, lat=None, grid_code=GRID)
+    status, case = post_json(session_client(people["worker"]), "/cases", body)
+    assert status == 201
+    assert case["grid"] == GRID
+    assert Case.objects.get().source == CaseSource.PATROL
+
+
+def test_a_client_id_used_by_someone_else_is_a_conflict(people, categories):
+    body = report_body()
+    post_json(bearer_client(people["resident"]), "/cases", body)
+    response = bearer_client(people["other_resident"]).post(
+        f"{API}/cases", body, content_type="application/json"
+    )
+    assert_problem(response, 409, "该客户端编号已被其他上报使用。")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "detail"),
+    [
+        ({"category": "13"}, "请选择具体的事件小类。"),
+        ({"category": "9999"}, "事件类别不存在。"),
+        ({"description": "   "}, "请描述问题。"),
+        ({"lon": 100.0, "lat": 20.0}, "该位置不在任何网格内，请在地图上重新选择。"),
+        ({"lon": None, "lat": None}, "请在地图上选择位置，或选择所在网格。"),
+    ],
+)
+def test_a_bad_report_is_a_422_problem_in_chinese(people, categories, overrides, detail):
+    response = bearer_client(people["resident"]).post(
+        f"{API}/cases", report_body(**overrides), content_type="application/json"
+    )
+    assert_problem(response, 422, detail)
+    assert not Case.objects.exists()
+
+
+def test_a_report_without_a_client_id_or_with_half_a_position_is_refused(people, categories):
+    phone = bearer_client(people["resident"])
+    body = report_body()
+    del body["client_id"]
+    assert_problem(phone.post(f"{API}/cases", body, content_type="application/json"), 422)
+    half = report_body(lat=None)
+    assert_problem(phone.post(f"{API}/cases", half, content_type="application/json"), 422)
+
+
+def test_a_grid_worker_cannot_report_in_the_neighbouring_grid(people, categories):
+    response = bearer_client(people["worker"]).post(
+        f"{API}/cases", report_body(grid=NEIGHBOUR_GRID), content_type="application/json"
+    )
+    assert_problem(response, 403, "您不能在该网格上报事件。")
+
+
+def test_a_department_handler_cannot_report(people, categories):
+    response = bearer_client(people["handler"]).post(
+        f"{API}/cases", report_body(), content_type="application/json"
+    )
+    assert_problem(response, 403)
+
+
+def test_an_anonymous_caller_gets_401(people, categories):
+    from django.test import Client
+
+    response = Client().post(f"{API}/cases", report_body(), content_type="application/json")
+    assert_problem(response, 401)
+
+
+def test_a_session_post_without_csrf_is_refused(people, categories):
+    client = session_client(people["resident"], enforce_csrf_checks=True)
+    response = client.post(f"{API}/cases", report_body(), content_type="application/json")
+    assert_problem(response, 403, "CSRF 校验失败，请刷新页面后重试。")
+    assert not Case.objects.exists()
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def test_photos_follow_the_report_without_exif_and_with_thumbnails(people, categories):
+    # given
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    # when
+    response = phone.post(
+        f"{API}/cases/{case['id']}/photos",
+        {"photos": [upload("a.jpg", jpeg_with_gps()), upload("b.heic", heic_bytes(), "")]},
+    )
+    # then
+    assert response.status_code == 201
+    detail = response.json()
+    assert [p["stage"] for p in detail["photos"]] == ["before", "before"]
+    assert detail["photos"][0]["url"].startswith("http://testserver/media/cases/")
+    assert detail["timeline"][-1]["action"] == "add_photos"
+    assert len(detail["timeline"][-1]["photos"]) == 2
+    stored = CasePhoto.objects.order_by("id").first()
+    picture = Image.open(stored.image.open("rb"))
+    assert not picture.getexif().get_ifd(0x8825)
+    assert (picture.width, picture.height) == (600, 800)  # upright, as the phone showed it
+    assert max(Image.open(stored.thumbnail.open("rb")).size) <= 320
+
+
+def test_a_bad_photo_is_a_422_and_the_report_stays_saved(people, categories):
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    response = phone.post(
+        f"{API}/cases/{case['id']}/photos",
+        {"photos": [upload("virus.jpg", b"MZ\x90\x00not a picture")]},
+    )
+    assert_problem(response, 422, "文件 virus.jpg 不是可识别的照片（支持 JPEG、PNG、WebP、HEIC）。")
+    assert Case.objects.get(pk=case["id"]).description == "人行道上有摊贩占道"
+    assert not CasePhoto.objects.exists()
+
+
+def test_only_the_reporter_adds_photos(people, categories):
+    case = reported(people, categories)
+    response = bearer_client(people["supervisor"]).post(
+        f"{API}/cases/{case.pk}/photos", {"photos": [upload("a.png", image_bytes("PNG"))]}
+    )
+    assert_problem(response, 403, "只有反映人本人可以执行此操作。")
+
+
+def test_photos_of_a_case_someone_cannot_see_are_404(people, categories):
+    case = reported(people, categories)
+    response = bearer_client(people["other_resident"]).post(
+        f"{API}/cases/{case.pk}/photos", {"photos": [upload("a.png", image_bytes("PNG"))]}
+    )
+    assert_problem(response, 404, "事件不存在或不在您的管辖范围内。")
+
+
+def test_no_more_than_nine_photos_per_case(people, categories):
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    png = image_bytes("PNG")
+    url = f"{API}/cases/{case['id']}/photos"
+    assert (
+        phone.post(url, {"photos": [upload(f"{n}.png", png) for n in range(6)]}).status_code == 201
+    )
+    response = phone.post(url, {"photos": [upload(f"{n}.png", png) for n in range(4)]})
+    assert_problem(response, 422, "最多上传 9 张照片。")
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+def test_duplicates_offer_nearby_open_cases_of_the_same_category(people, categories):
+    # given
+    near = reported(people, categories)
+    reported(people, categories, category="manhole")
+    point = grid_centre(GRID)
+    # when
+    status, body = get_json(
+        bearer_client(people["other_resident"]),
+        "/cases/duplicates",
+        category="1301",
+        lon=point.x + 0.0002,
+        lat=point.y,
+    )
+    # then
+    assert status == 200
+    assert [c["id"] for c in body] == [near.pk]
+    assert "reporter" not in body[0]
+
+
+def test_duplicates_of_a_sensitive_category_show_only_cases_the_user_may_open(people, categories):
+    dispute = reported(people, categories, category="dispute")
+    point = grid_centre(GRID)
+    query = {"category": "1302", "lon": point.x, "lat": point.y}
+    _, strangers = get_json(bearer_client(people["other_resident"]), "/cases/duplicates", **query)
+    _, staff = get_json(bearer_client(people["supervisor"]), "/cases/duplicates", **query)
+    assert strangers == []
+    assert [c["id"] for c in staff] == [dispute.pk]
+
+
+# --- 即办 ------------------------------------------------------------------------------------
+
+
+def on_spot_form(**overrides) -> dict:
+    point = grid_centre(GRID)
+    form = {
+        "client_id": str(uuid.uuid4()),
+        "category": "1301",
+        "description": "店外堆物",
+        "note": "已当场清理",
+        "lon": point.x,
+        "lat": point.y,
+        "before": [upload("before.jpg", image_bytes("JPEG"))],
+        "after": [upload("after.webp", image_bytes("WEBP"))],
+    }
+    form.update(overrides)
+    return form
+
+
+def test_a_grid_worker_reports_and_closes_on_the_spot(people, categories):
+    phone = bearer_client(people["worker"])
+    form = on_spot_form()
+    response = phone.post(f"{API}/cases/on-spot", form)
+    assert response.status_code == 201, response.content
+    case = response.json()
+    assert case["state"] == CaseState.CLOSED and case["handled_on_spot"] is True
+    assert sorted(p["stage"] for p in case["photos"]) == ["after", "before"]
+    assert [e["action"] for e in case["timeline"]] == ["report", "on_spot"]
+    form["before"], form["after"] = (
+        [upload("b.jpg", image_bytes("JPEG"))],
+        [upload("a.jpg", image_bytes("JPEG"))],
+    )
+    retry = phone.post(f"{API}/cases/on-spot", form)
+    assert retry.status_code == 200 and retry.json()["id"] == case["id"]
+
+
+def test_on_the_spot_needs_both_photos(people, categories):
+    response = bearer_client(people["worker"]).post(f"{API}/cases/on-spot", on_spot_form(after=[]))
+    assert_problem(response, 422, "即办需要处置前和处置后的照片。")
+    assert not Case.objects.exists()
+
+
+def test_a_resident_cannot_handle_on_the_spot(people, categories):
+    response = bearer_client(people["resident"]).post(f"{API}/cases/on-spot", on_spot_form())
+    assert_problem(response, 403)
+    assert not Case.objects.exists()
+
+
+def test_report_accepts_a_phone_photo_in_png_and_keeps_it_small(people, categories):
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    big = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (1, 2, 3)).save(big, "PNG")
+    response = phone.post(
+        f"{API}/cases/{case['id']}/photos", {"photos": [upload("big.png", big.getvalue())]}
+    )
+    assert response.status_code == 201
+    assert (response.json()["photos"][0]["width"], response.json()["photos"][0]["height"]) == (
+        2048,
+        1536,
+    )
+
+
+def test_a_report_costs_one_grid_lookup_and_a_bounded_number_of_queries(
+    people, categories, django_assert_max_num_queries
+):
+    phone = bearer_client(people["resident"])
+    post_json(phone, "/cases", report_body())  # the token's first use is written once
+    with django_assert_max_num_queries(14) as queries:
+        status, _ = post_json(phone, "/cases", report_body())
+    assert status == 201
+    grid_lookups = [q for q in queries.captured_queries if 'FROM "grid_area"' in q["sql"]]
+    assert len(grid_lookups) == 1
