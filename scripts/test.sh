@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Command 2: the whole suite (lint, then tests on SpatiaLite and on PostGIS, with real
-# Redis and real Chromium). Under CI=true every backend is required; elsewhere a missing
-# PostgreSQL or Redis is reported and its part skipped loudly.
+# Command 2: the whole suite — lint, then the tests on SpatiaLite and on PostGIS side by
+# side (one core each), with real Redis and real Chromium. Under CI=true every backend is
+# required; elsewhere a missing PostgreSQL is reported and SpatiaLite runs alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GONGZHI_EXTRA_APT="chromium" bash scripts/bootstrap.sh
@@ -19,28 +19,37 @@ say "ruff"
 .venv/bin/ruff format --check .
 $PY manage.py makemigrations --check --dry-run -v 0 || die "models changed without a migration"
 
-postgis_ready() { bash scripts/postgis.sh "$PG_URL"; }
+bash scripts/services.sh
 
-run_suite() {  # $1 label, then env assignments for that run
-  local label=$1; shift
-  local report="var/test-$label.xml"
-  mkdir -p var
-  say "pytest on $label"
-  set +e
-  env "$@" $PY -m pytest -p no:cacheprovider --junitxml="$report" ${PYTEST_ARGS:-}
-  local rc=$?
-  set -e
-  [ $rc -eq 5 ] && die "$label: pytest collected no tests"
-  [ $rc -ne 0 ] && die "$label: tests failed (exit $rc)"
-  $PY scripts/check_report.py "$report" "$label"
-}
-
-run_suite spatialite DATABASE_URL=
-if postgis_ready; then
-  run_suite postgis DATABASE_URL="$PG_URL"
+suites=(spatialite)
+if bash scripts/postgis.sh "$PG_URL"; then
+  suites+=(postgis)
 elif [ "$CI" = "true" ]; then
   die "PostGIS is required under CI=true and is not reachable at $PG_URL"
 else
-  say "WARNING: no PostgreSQL reachable at $PG_URL — ran SpatiaLite only"
+  say "WARNING: no PostgreSQL reachable at $PG_URL — running SpatiaLite only"
 fi
-say "all suites passed"
+
+mkdir -p var
+run_suite() {  # $1 = label; runs in the background, output to var/test-<label>.log
+  local label=$1 url=""
+  [ "$label" = postgis ] && url=$PG_URL
+  DATABASE_URL=$url $PY -m pytest -p no:cacheprovider --junitxml="var/test-$label.xml" \
+    ${PYTEST_ARGS:-} >"var/test-$label.log" 2>&1
+}
+declare -A pids
+for label in "${suites[@]}"; do
+  say "pytest on $label (log: var/test-$label.log)"
+  run_suite "$label" & pids[$label]=$!
+done
+failed=0
+for label in "${suites[@]}"; do
+  rc=0; wait "${pids[$label]}" || rc=$?
+  echo "----- $label -----"; tail -n 40 "var/test-$label.log"
+  if [ $rc -eq 5 ]; then say "$label: pytest collected no tests"; failed=1
+  elif [ $rc -ne 0 ]; then say "$label: tests failed (exit $rc)"; failed=1
+  elif ! $PY scripts/check_report.py "var/test-$label.xml" "$label"; then failed=1
+  fi
+done
+[ $failed -eq 0 ] || die "some suites failed"
+say "all suites passed: ${suites[*]}"
