@@ -1,7 +1,8 @@
 import datetime as dt
-import time
+import threading
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from django.utils import timezone
 
 from config import scheduler
@@ -15,16 +16,16 @@ def test_the_in_process_scheduler_escalates_without_anyone_asking(people, catego
     case = reported(people, categories)
     Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
     settings.CASE_ESCALATION_INTERVAL_SECONDS = 1
+    ran = threading.Event()
     running = scheduler.start()
+    # the test reads only after the job has run: the in-memory test database locks
+    # whole tables, so polling it while the job writes would race
+    running.add_listener(lambda event: ran.set(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     try:
         # when we wait, doing nothing
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if Case.objects.get(pk=case.pk).escalation_level:
-                break
-            time.sleep(0.2)
-        # then the case was escalated by the scheduler's thread
-        assert Case.objects.get(pk=case.pk).escalation_level == 1
+        assert ran.wait(timeout=10), "the scheduler never ran its job"
     finally:
         running.shutdown(wait=True)
         scheduler._scheduler = None
+    # then the case was escalated by the scheduler's thread
+    assert Case.objects.get(pk=case.pk).escalation_level == 1
