@@ -15,17 +15,19 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.scope import STAFF_ROLES, code_prefix_q, scope_codes, scope_q
 from common.personal_data import keyed_hash
 from grid.models import CODE_LENGTH, Area, AreaLevel, Building, Household, Resident
-from maps.geo import indexed_intersects, point_from_lonlat
+from maps.geo import first_row_at_point, point_from_lonlat
 
 
 def grid_for_point(*, lon: float, lat: float) -> Area | None:
     """The grid covering a point; a point on a shared edge goes to the lowest code."""
-    point = point_from_lonlat(lon, lat)
-    return (
-        Area.objects.filter(indexed_intersects(Area, "boundary", point), level=AreaLevel.GRID)
-        .defer("boundary")
-        .order_by("code")
-        .first()
+    return first_row_at_point(
+        Area,
+        "boundary",
+        point_from_lonlat(lon, lat),
+        columns=("id", "code", "name", "level", "parent_id"),
+        where="t.level = %s",
+        where_params=(AreaLevel.GRID,),
+        order_by="code",
     )
 
 
