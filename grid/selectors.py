@@ -15,7 +15,7 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.scope import STAFF_ROLES, code_prefix_q, scope_codes, scope_q
 from common.personal_data import keyed_hash
 from grid.models import CODE_LENGTH, Area, AreaLevel, Building, Household, Resident
-from maps.geo import first_row_at_point, point_from_lonlat
+from maps.geo import first_row_at_point
 
 
 def grid_for_point(*, lon: float, lat: float) -> Area | None:
@@ -23,10 +23,11 @@ def grid_for_point(*, lon: float, lat: float) -> Area | None:
     return first_row_at_point(
         Area,
         "boundary",
-        point_from_lonlat(lon, lat),
+        lon=lon,
+        lat=lat,
         columns=("id", "code", "name", "level", "parent_id"),
         where="t.level = %s",
-        where_params=(AreaLevel.GRID,),
+        where_params=(int(AreaLevel.GRID),),
         order_by="code",
     )
 

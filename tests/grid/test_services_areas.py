@@ -73,3 +73,16 @@ def test_point_outside_every_grid_finds_nothing(areas):
 def test_point_lookup_ignores_streets_and_communities(areas):
     point = Point(X0 + 0.001, Y0 + 0.001)
     assert selectors.grid_for_point(lon=point.x, lat=point.y).level == AreaLevel.GRID
+
+
+def test_lookup_answers_the_same_whether_or_not_queries_are_logged(areas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    points = [(X0 + 0.005 + 0.01 * i, Y0 + 0.005 + 0.01 * j) for i in range(8) for j in range(4)]
+    fast = [selectors.grid_for_point(lon=x, lat=y).code for x, y in points]
+    with CaptureQueriesContext(connection) as logged:
+        watched = [selectors.grid_for_point(lon=x, lat=y).code for x, y in points]
+    assert fast == watched
+    assert len(logged.captured_queries) == len(points)  # visible when someone is counting
+    assert len(set(fast)) == 8
