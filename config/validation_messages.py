@@ -5,25 +5,26 @@ sent, maybe an ID number) and `ctx` objects (not always JSON-serialisable) stay 
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FIELD_LABELS = {
-    "lon": "经度",
-    "lat": "纬度",
-    "under": "区域编码",
-    "code": "区域编码",
-    "max_level": "最低层级",
-    "limit": "每页条数",
-    "offset": "起始位置",
-    "resident_id": "居民编号",
-    "id_number": "身份证号",
-    "name": "姓名",
-    "special_group": "特殊人群类别",
-    "field": "字段",
-    "reason": "查看原因",
-    "username": "用户名",
-    "password": "密码",
-    "label": "设备名称",
-    "payload": "请求体",
+    "lon": gettext_lazy("经度"),
+    "lat": gettext_lazy("纬度"),
+    "under": gettext_lazy("区域编码"),
+    "code": gettext_lazy("区域编码"),
+    "max_level": gettext_lazy("最低层级"),
+    "limit": gettext_lazy("每页条数"),
+    "offset": gettext_lazy("起始位置"),
+    "resident_id": gettext_lazy("居民编号"),
+    "id_number": gettext_lazy("身份证号"),
+    "name": gettext_lazy("姓名"),
+    "special_group": gettext_lazy("特殊人群类别"),
+    "field": gettext_lazy("字段"),
+    "reason": gettext_lazy("查看原因"),
+    "username": gettext_lazy("用户名"),
+    "password": gettext_lazy("密码"),
+    "label": gettext_lazy("设备名称"),
+    "payload": gettext_lazy("请求体"),
 }
 
 

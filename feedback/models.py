@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 
 
 class CategoryKind(models.TextChoices):
     COMPONENT = "component", _("部件")
-    EVENT = "event", _("事件")
+    EVENT = "event", pgettext_lazy("category kind", "事件")
 
 
 class Category(TimeStampedModel):
@@ -166,7 +167,7 @@ class Case(TimeStampedModel):
 
     class Meta:
         verbose_name = _("事件")
-        verbose_name_plural = _("事件")
+        verbose_name_plural = pgettext_lazy("plural", "事件")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "due_at"]),

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
 from common.errors import InvalidInput
@@ -178,7 +179,7 @@ class SpecialGroupMembershipAdmin(admin.ModelAdmin):
     search_fields = ("resident__name",)
     list_select_related = ("resident",)
 
-    @admin.display(description=_("类别"))
+    @admin.display(description=pgettext_lazy("special group", "类别"))
     def kind_label(self, obj) -> str:
         return SpecialGroup(obj.kind).label if obj.kind in SpecialGroup.values else "—"
 

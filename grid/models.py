@@ -10,6 +10,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 from common.personal_data import EncryptedTextField
@@ -190,7 +191,7 @@ class SpecialGroupMembership(TimeStampedModel):
     resident = models.ForeignKey(
         Resident, models.CASCADE, related_name="special_groups", verbose_name=_("居民")
     )
-    kind = EncryptedTextField(_("类别"))
+    kind = EncryptedTextField(pgettext_lazy("special group", "类别"))
     kind_hash = models.CharField(max_length=64, db_index=True)
     visit_every_days = models.PositiveSmallIntegerField(_("走访周期（天）"))
     since = models.DateField(_("认定日期"), null=True, blank=True)

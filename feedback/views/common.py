@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import Department, Role, RoleAssignment, User
 from accounts.scope import code_prefix_q, has_role, scope_codes
@@ -29,23 +29,23 @@ SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 REPORTING = (Role.RESIDENT, Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 
 ACTION_LABELS = {
-    "report": gettext_lazy("上报"),
-    "register": gettext_lazy("立案"),
-    "reject": gettext_lazy("不予立案"),
-    "dispatch": gettext_lazy("派遣"),
-    "merge": gettext_lazy("合并为重复事件"),
-    "absorb": gettext_lazy("合并重复事件"),
-    "hide": gettext_lazy("屏蔽"),
-    "unhide": gettext_lazy("恢复显示"),
-    "handle": gettext_lazy("处置"),
-    "send_back": gettext_lazy("退回重派"),
-    "verify_pass": gettext_lazy("核查通过，结案"),
-    "verify_fail": gettext_lazy("核查不通过"),
-    "on_spot": gettext_lazy("即办结案"),
-    "withdraw": gettext_lazy("撤回"),
-    "reopen": gettext_lazy("重新办理"),
-    "rate": gettext_lazy("评价"),
-    "escalate": gettext_lazy("超期督办"),
+    "report": pgettext_lazy("timeline", "上报"),
+    "register": pgettext_lazy("timeline", "立案"),
+    "reject": pgettext_lazy("timeline", "不予立案"),
+    "dispatch": pgettext_lazy("timeline", "派遣"),
+    "merge": pgettext_lazy("timeline", "合并为重复事件"),
+    "absorb": pgettext_lazy("timeline", "合并重复事件"),
+    "hide": pgettext_lazy("timeline", "屏蔽"),
+    "unhide": pgettext_lazy("timeline", "恢复显示"),
+    "handle": pgettext_lazy("timeline", "处置"),
+    "send_back": pgettext_lazy("timeline", "退回重派"),
+    "verify_pass": pgettext_lazy("timeline", "核查通过，结案"),
+    "verify_fail": pgettext_lazy("timeline", "核查不通过"),
+    "on_spot": pgettext_lazy("timeline", "即办结案"),
+    "withdraw": pgettext_lazy("timeline", "撤回"),
+    "reopen": pgettext_lazy("timeline", "重新办理"),
+    "rate": pgettext_lazy("timeline", "评价"),
+    "escalate": pgettext_lazy("timeline", "超期督办"),
 }
 ROLE_LABELS = {**dict(Role.choices), "system": gettext_lazy("系统")}
 
