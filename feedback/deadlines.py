@@ -26,6 +26,11 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
         return day.weekday() < 5
 
 
+def calendar_overrides() -> dict[dt.date, bool]:
+    """The CalendarOverride table as {date: is_workday}."""
+    return _overrides()
+
+
 def _overrides() -> dict[dt.date, bool]:
     from feedback.models import CalendarOverride
 
@@ -50,12 +55,15 @@ def _seconds(a: dt.time, b: dt.time) -> float:
     return (dt.datetime.combine(dt.date.min, b) - dt.datetime.combine(dt.date.min, a)).seconds
 
 
-def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
-    """The moment `hours` of office time after `start`."""
+def add_working_hours(
+    start: dt.datetime, hours: float, overrides: dict[dt.date, bool] | None = None
+) -> dt.datetime:
+    """The moment `hours` of office time after `start`. A caller computing many deadlines
+    passes the CalendarOverride table once as `overrides` instead of a query per call."""
     tz = timezone.get_current_timezone()
     local = timezone.localtime(start, tz)
     remaining = dt.timedelta(hours=hours)
-    overrides = _overrides()
+    overrides = _overrides() if overrides is None else overrides
     day = local.date()
     for _ in range(_MAX_DAYS):
         if is_workday(day, overrides):
@@ -71,6 +79,8 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
     raise ValueError("deadline too far in the future")
 
 
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
+def add_working_days(
+    start: dt.datetime, days: float, overrides: dict[dt.date, bool] | None = None
+) -> dt.datetime:
     """`days` working days of office time after `start` (a day is one office day)."""
-    return add_working_hours(start, days * hours_per_day())
+    return add_working_hours(start, days * hours_per_day(), overrides)

@@ -2,8 +2,11 @@
 `manage.py demo_accounts`.
 
 All printed accounts sit in the district's first street, community and grids, so a case a
-resident reports there is seen by every one of them. One password hash is computed once
-and shared: hashing ~80 passwords would take longer than loading the whole district.
+resident reports there is seen by every one of them. Unprinted accounts give every area
+the people its case history needs: a grid worker per grid, a clerk per community, a
+supervisor per street, a handler per department and a few residents per community. One
+password hash is computed once and shared: hashing ~150 passwords would take longer than
+loading the whole district.
 """
 
 import random
@@ -17,7 +20,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, Role, RoleAssignment, User
 from common.errors import NotFound
 from grid.demo import AS_OF, DISTRICT_CODE
-from grid.demo.names import DEPARTMENTS
 from grid.demo.people import PersonMaker
 from grid.models import Area, AreaLevel, Relation, Resident, ResidentStatus
 
@@ -27,6 +29,12 @@ STREET = f"{DISTRICT_CODE}001"
 COMMUNITY = f"{STREET}001"
 WORKER_GRIDS = (f"{COMMUNITY}001", f"{COMMUNITY}002")
 GRID_WORKER_PREFIX = "gw-"
+CLERK_PREFIX = "ck-"
+SUPERVISOR_PREFIX = "sv-"
+HANDLER_PREFIX = "hd-"
+RESIDENT_PREFIX = "jm-"
+HANDLER_DEPARTMENT = "CGZF"  # the printed handler's: city management takes most cases
+RESIDENTS_PER_COMMUNITY = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class DemoAccount:
 class DemoAccounts:
     printed: list[DemoAccount]
     grid_workers: int
+    staff: int = 0
+    residents: int = 0
     password: str = DEMO_PASSWORD
     login_url: str = LOGIN_URL
 
@@ -59,8 +69,14 @@ def demo_accounts_ensure() -> DemoAccounts:
         _account("supervisor", password, Role.SUPERVISOR, [areas[STREET]], reveal=True),
         _account("admin", password, Role.ADMIN, [areas[DISTRICT_CODE]], reveal=True, root=True),
     ]
-    grids = [area for code, area in sorted(areas.items()) if area.level == AreaLevel.GRID]
-    return DemoAccounts(printed=printed, grid_workers=_grid_workers(password, grids))
+    ordered = [area for _code, area in sorted(areas.items())]
+    by_level = {level: [area for area in ordered if area.level == level] for level in AreaLevel}
+    return DemoAccounts(
+        printed=printed,
+        grid_workers=_grid_workers(password, by_level[AreaLevel.GRID]),
+        staff=_staff(password, by_level[AreaLevel.STREET], by_level[AreaLevel.COMMUNITY]),
+        residents=_residents(password, by_level[AreaLevel.COMMUNITY]),
+    )
 
 
 def _user(username: str, password: str, display_name: str, *, root: bool = False) -> User:
@@ -110,11 +126,10 @@ def _label(area: Area) -> str:
 
 
 def _handler_account(password: str, district: Area) -> DemoAccount:
-    code, name = DEPARTMENTS[0]
-    department = Department.objects.get(code=f"{DISTRICT_CODE}-{code}")
-    user = _user("handler", password, _("演示%(name)s") % {"name": name})
+    department = Department.objects.get(code=f"{DISTRICT_CODE}-{HANDLER_DEPARTMENT}")
+    user = _user("handler", password, _("演示%(name)s") % {"name": department.name})
     _assign(user, Role.HANDLER, [district], department)
-    return DemoAccount("handler", str(Role.HANDLER.label), f"{name} · {district.name}")
+    return DemoAccount("handler", str(Role.HANDLER.label), f"{department.name} · {district.name}")
 
 
 def _resident_account(password: str, community: Area) -> DemoAccount:
@@ -148,3 +163,50 @@ def _grid_workers(password: str, grids: list[Area]) -> int:
         user = _user(f"{GRID_WORKER_PREFIX}{grid.code}", password, maker.full_name(gender, 1985))
         _assign(user, Role.GRID_WORKER, [grid])
     return len(grids)
+
+
+def _staff(password: str, streets: list[Area], communities: list[Area]) -> int:
+    """A supervisor for every street and a clerk for every community beyond the printed
+    ones, and a handler for every other department of the district."""
+    named = []
+    for street in streets:
+        if street.code != STREET:
+            named.append((f"{SUPERVISOR_PREFIX}{street.code}", Role.SUPERVISOR, street, None))
+    for community in communities:
+        if community.code != COMMUNITY:
+            named.append((f"{CLERK_PREFIX}{community.code}", Role.CLERK, community, None))
+    district = streets[0].parent
+    departments = Department.objects.filter(area=district).exclude(
+        code=f"{DISTRICT_CODE}-{HANDLER_DEPARTMENT}"
+    )
+    for department in departments:
+        key = department.code.removeprefix(f"{DISTRICT_CODE}-")
+        named.append((f"{HANDLER_PREFIX}{key}", Role.HANDLER, district, department))
+    for username, role, area, department in named:
+        label = department.name if department else area.name + Role(role).label
+        user = _user(username, password, _("演示%(name)s") % {"name": label})
+        _assign(user, role, [area], department)
+    return len(named)
+
+
+def _residents(password: str, communities: list[Area]) -> int:
+    """A few residents per community with an account linked to their record, so a case
+    history has reporters besides the printed one. The last heads of household in address
+    order: the printed resident is among the first."""
+    count = 0
+    for community in communities:
+        heads = Resident.objects.filter(
+            household__building__grid__code__startswith=community.code,
+            relation=Relation.SELF,
+            status=ResidentStatus.PRESENT,
+        ).exclude(user__username="resident")
+        chosen = heads.order_by("-household__building__address", "-household__room")
+        for n, resident in enumerate(chosen[:RESIDENTS_PER_COMMUNITY], start=1):
+            username = f"{RESIDENT_PREFIX}{community.code}-{n}"
+            User.objects.filter(resident=resident).exclude(username=username).update(resident=None)
+            user = _user(username, password, resident.name)
+            user.resident = resident
+            user.save(update_fields=["resident"])
+            _assign(user, Role.RESIDENT, [community])
+            count += 1
+    return count

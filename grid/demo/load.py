@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, RoleAssignment
 from common.errors import Conflict
+from feedback.catalog import categories_load
+from feedback.demo import history_delete
+from feedback.models import CategoryRoute
 from grid.demo import DISTRICT_CODE
 from grid.demo.geometry import district_shapes
-from grid.demo.names import DEPARTMENTS
 from grid.demo.population import plan_population, write_population
 from grid.models import (
     Area,
@@ -55,10 +57,8 @@ def demo_load(*, seed: int, households: int) -> DemoSummary:
             code=shape.code, name=shape.name, boundary=shape.boundary
         )
     district = areas[DISTRICT_CODE]
-    Department.objects.bulk_create(
-        [Department(code=f"{DISTRICT_CODE}-{code}", name=name, area=district)
-         for code, name in DEPARTMENTS]
-    )  # fmt: skip
+    # the standard categories, the district's departments and a route per leaf to them
+    categories_load(district=district)
     grids = [shape for shape in shapes if len(shape.code) == 15]
     people = random.Random(f"{seed}:people")
     plans = plan_population(people, grids, households)
@@ -68,21 +68,25 @@ def demo_load(*, seed: int, households: int) -> DemoSummary:
         levels.count(AreaLevel.STREET),
         levels.count(AreaLevel.COMMUNITY),
         levels.count(AreaLevel.GRID),
-        len(DEPARTMENTS),
+        Department.objects.filter(area=district).count(),
         *counts,
     )
 
 
 @transaction.atomic
 def demo_delete() -> None:
-    """Remove the demo district with its base data, departments and role assignments.
+    """Remove the demo district with its case history, base data, departments, category
+    routes and role assignments.
 
-    Users stay (demo_accounts re-links them); records of other apps that point into the
-    district stop the deletion rather than being removed silently.
+    Users and the shared categories stay (demo_accounts re-links the users); records of
+    other apps that point into the district stop the deletion rather than being removed
+    silently.
     """
     under = DISTRICT_CODE
     residents = Resident.objects.filter(household__building__grid__code__startswith=under)
     try:
+        history_delete()
+        CategoryRoute.objects.filter(area__code__startswith=under).delete()
         PersonalDataReveal.objects.filter(resident__in=residents).delete()
         residents.delete()
         Household.objects.filter(building__grid__code__startswith=under).delete()

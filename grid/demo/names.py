@@ -1,4 +1,6 @@
-"""Word lists for the demo district: places, people, departments. All fictional."""
+"""Word lists for the demo district: places and people. All fictional.
+
+The district's departments are the standard ones of feedback.data.categories."""
 
 STREETS = ("新华路街道", "长风街道", "望江街道")
 
@@ -88,19 +90,3 @@ ALWAYS_VALID_REGIONS = ("310101", "310104", "310105", "310106", "310107", "31010
 PHONE_PREFIXES = ("130", "131", "133", "135", "136", "137", "138", "139", "150", "151",
                   "152", "155", "158", "159", "177", "180", "181", "186", "187", "189",
                   "199")  # fmt: skip
-
-# (code suffix, name): line departments of the district that cases are dispatched to
-DEPARTMENTS = (
-    ("CGZF", "城市管理执法局"),
-    ("ZJ", "住房和城乡建设管理委员会"),
-    ("MZ", "民政局"),
-    ("SCJG", "市场监督管理局"),
-    ("STHJ", "生态环境局"),
-    ("WSJK", "卫生健康委员会"),
-    ("RSJ", "人力资源和社会保障局"),
-    ("JT", "交通委员会"),
-    ("SW", "水务局"),
-    ("YJGL", "应急管理局"),
-    ("CL", "残疾人联合会"),
-    ("GA", "公安分局"),
-)

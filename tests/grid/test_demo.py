@@ -26,26 +26,23 @@ from grid.models import (
     SpecialGroup,
     SpecialGroupMembership,
 )
+from tests.grid import demo_support
 
 SMALL = 200
 OVERLAP_TOLERANCE = 1e-10  # square degrees, as grid.services uses
 
 
 def run_demo(*args: str, households: int = SMALL) -> str:
-    out = StringIO()
-    call_command("demo", f"--households={households}", *args, stdout=out)
-    return out.getvalue()
+    """The district without a case history (tests/feedback/test_demo_history.py has it)."""
+    return demo_support.run_demo(*args, households=households)
 
 
 @pytest.fixture(scope="module")
 def small_demo(django_db_setup, django_db_blocker):
     """The small district, loaded once for this module and committed (as Django's
     setUpTestData does); every test runs in a transaction on top of it, rolled back after."""
-    with django_db_blocker.unblock():
-        run_demo()
-    yield
-    with django_db_blocker.unblock():
-        demo_delete()
+    with demo_support.committed_demo(django_db_blocker, households=SMALL):
+        yield
 
 
 @pytest.fixture
@@ -182,7 +179,7 @@ def test_household_count_follows_the_option(demo):
 
 
 def test_full_size_demo_has_three_thousand_households_and_eight_thousand_residents(demo):
-    call_command("demo", "--reset", stdout=StringIO())
+    call_command("demo", "--reset", "--cases=0", stdout=StringIO())
     assert Household.objects.count() >= 3000
     assert Resident.objects.count() >= 8000
 

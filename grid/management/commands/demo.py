@@ -2,20 +2,29 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
+from feedback.demo import DEFAULT_CASES, history_load
 from grid.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DISTRICT_CODE, DISTRICT_NAME
+from grid.demo.accounts import demo_accounts_ensure
 from grid.demo.load import demo_delete, demo_exists, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo district 滨浦区 (310199): areas, base data, departments."
+    help = (
+        "Load the fictional demo district 滨浦区 (310199): areas, base data, departments, "
+        "the accounts of every role and a case history of the past 90 days."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
         parser.add_argument(
             "--households", type=int, default=DEFAULT_HOUSEHOLDS, help="number of households"
+        )
+        parser.add_argument(
+            "--cases", type=int, default=DEFAULT_CASES, help="cases in the history (0: none)"
         )
         parser.add_argument(
             "--reset", action="store_true", help="delete the demo district first, then reload"
@@ -24,17 +33,29 @@ class Command(BaseCommand):
             "--accounts", action="store_true", help="then run demo_accounts (prints the logins)"
         )
 
-    def handle(self, *args, seed: int, households: int, reset: bool, accounts: bool, **options):
+    def handle(
+        self,
+        *args,
+        seed: int,
+        households: int,
+        cases: int,
+        reset: bool,
+        accounts: bool,
+        **options,
+    ):
         if households < 1:
             raise CommandError(_("户数至少为 1。"))
+        if cases < 0:
+            raise CommandError(_("事件数不能为负。"))
         try:
-            self._load(seed=seed, households=households, reset=reset)
+            self._load(seed=seed, households=households, cases=cases, reset=reset)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if accounts:
             call_command("demo_accounts", stdout=self.stdout)
 
-    def _load(self, *, seed: int, households: int, reset: bool) -> None:
+    @transaction.atomic
+    def _load(self, *, seed: int, households: int, cases: int, reset: bool) -> None:
         district = f"{DISTRICT_NAME}（{DISTRICT_CODE}）"
         if demo_exists() and not reset:
             self.stdout.write(
@@ -46,12 +67,16 @@ class Command(BaseCommand):
         if reset:
             demo_delete()
         summary = demo_load(seed=seed, households=households)
+        told = 0
+        if cases:
+            demo_accounts_ensure()  # the history's reporters and handlers
+            told = history_load(seed=seed, cases=cases)
         self.stdout.write(
             _(
                 "已生成示范区 %(district)s（种子 %(seed)s）：%(streets)s 个街道、"
                 "%(communities)s 个社区、%(grids)s 个网格、%(departments)s 个职能部门、"
                 "%(buildings)s 栋楼、%(households)s 户、%(residents)s 名居民、"
-                "%(special)s 条特殊人群记录，用时 %(seconds).1f 秒。"
+                "%(special)s 条特殊人群记录、近 90 天的 %(cases)s 件事件，用时 %(seconds).1f 秒。"
             )
             % {
                 "district": district,
@@ -64,6 +89,7 @@ class Command(BaseCommand):
                 "households": summary.households,
                 "residents": summary.residents,
                 "special": summary.special_group_memberships,
+                "cases": told,
                 "seconds": time.perf_counter() - started,
             }
         )

@@ -1,0 +1,89 @@
+"""Case intake: reports per second through the real API against a bare insert view.
+
+    .venv/bin/python bench/case_intake.py [--database spatialite|postgis|both]
+        [--requests 3000] [--concurrency 16] [--workers 1,2] [--no-readme]
+
+Each database runs in its own subprocess with its own DATABASE_URL (bench/
+case_intake_worker.py): a fresh database is migrated and loaded with `manage.py demo`
+(district, accounts, 5,200-case history), then the real ASGI app is started with uvicorn
+on 127.0.0.1 under bench.settings_bench (the product's settings plus the bare view) with
+1 and then 2 worker processes. The grid worker `gridworker` takes a bearer token and
+reports cases without photos at random points of its two grids, each with a fresh
+client_id; the bare view inserts the same Case row with the grid precomputed. Both paths
+alternate in two rounds in the same server run, and every inserted row is counted.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from the repository root
+    sys.path.insert(0, str(ROOT))
+
+from bench import case_intake_report  # noqa: E402
+
+POSTGIS_URL = "postgis://postgres@127.0.0.1:5432/gz_hist_bench"
+SPATIALITE_DIR = "/tmp/gz_hist_bench"
+# the product as it is on each database, and each with a proposed setting
+VARIANTS = ["spatialite", "spatialite-immediate", "postgis", "postgis-pool"]
+# Plain PostGIS leaks a connection per request under ASGI and then starves every other
+# client of the server (other test runs included): measured on request only.
+DEFAULT_VARIANTS = ["spatialite", "spatialite-immediate", "postgis-pool"]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=[*VARIANTS, "both"], default="both")
+    parser.add_argument("--requests", type=int, default=3000, help="per path and server run")
+    parser.add_argument("--concurrency", type=int, default=16, help="open connections")
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to measure")
+    parser.add_argument("--no-readme", action="store_true", help="do not touch bench/README.md")
+    parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", help=argparse.SUPPRESS)
+    parser.add_argument("--render", action="store_true", help="re-render the saved results")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        from bench import case_intake_worker
+
+        return case_intake_worker.run(args)
+    databases = DEFAULT_VARIANTS if args.database == "both" else [args.database]
+    if args.render:
+        saved = Path(SPATIALITE_DIR)
+        results = {v: json.loads((saved / f"result-{v}.json").read_text()) for v in databases}
+    else:
+        results = {database: _run_worker(database, argv) for database in databases}
+    print(case_intake_report.table(results))
+    if not args.no_readme and args.database == "both":
+        meta = {"date": dt.date.today().isoformat(), "args": vars(args)}
+        case_intake_report.write_readme(ROOT / "bench" / "README.md", results, meta)
+    return 0
+
+
+def _run_worker(database: str, argv: list[str]) -> dict:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
+    env["GONGZHI_ESCALATION_INTERVAL"] = "0"  # no scheduler thread competing
+    if database.startswith("postgis"):
+        env["DATABASE_URL"] = POSTGIS_URL
+        env["GONGZHI_BENCH_PG_POOL"] = "1" if database.endswith("pool") else "0"
+    else:
+        env.pop("DATABASE_URL", None)
+        env["GONGZHI_VAR_DIR"] = SPATIALITE_DIR
+        env["GONGZHI_BENCH_SQLITE_IMMEDIATE"] = "1" if database.endswith("immediate") else "0"
+    result_file = Path(SPATIALITE_DIR) / f"result-{database}.json"
+    result_file.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, __file__, *argv, "--worker", database]
+    subprocess.run([*command, "--result-file", str(result_file)], env=env, check=True, cwd=ROOT)
+    return json.loads(result_file.read_text())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
