@@ -83,13 +83,23 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Under ASGI every request runs in a thread of its own, so persistent connections pile up
+# one per thread until PostgreSQL refuses clients: connections come from a pool instead.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # SpatiaLite serialises writers; waiting beats failing when the scheduler and a request
-    # write at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # SQLite has one writer at a time. A transaction that reads and then writes cannot be
+    # upgraded while another writes ("database is locked" at once), so each transaction
+    # takes the write lock when it begins and the others queue for up to `timeout` s.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+else:
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": int(os.environ.get("GONGZHI_DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("GONGZHI_DB_POOL_MAX", "20")),
+            "timeout": 10,
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 

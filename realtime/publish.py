@@ -21,8 +21,8 @@ def emit(*, area_code: str, kind: str, payload: dict) -> int:
     payload = json.loads(json.dumps(payload))  # an unserialisable payload fails here
     event = Event.objects.create(area_code=area_code, kind=kind, payload=payload)
     message = {"id": event.pk, "type": kind, "area": area_code, "data": payload}
-    for group in area_groups_upwards(area_code):
-        publish_on_commit(group, message)
+    groups = area_groups_upwards(area_code)
+    transaction.on_commit(lambda: _send_all(groups, message))
     return event.pk
 
 
@@ -37,8 +37,18 @@ def publish_on_commit(group: str, event: dict) -> None:
 
 
 def _send(group: str, event: dict) -> None:
+    _send_all([group], event)
+
+
+def _send_all(groups: list[str], event: dict) -> None:
+    """One hop into the event loop for all groups: each hop costs more than a send."""
+    async_to_sync(_group_send_all)(groups, {"type": "event.message", "event": event})
+
+
+async def _group_send_all(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(group, {"type": "event.message", "event": event})
+    for group in groups:
+        await layer.group_send(group, message)
 
 
 __all__ = ["area_group", "emit", "publish_on_commit"]

@@ -112,3 +112,42 @@ async def test_an_anonymous_socket_is_refused():
 def test_a_payload_that_is_not_json_fails_at_publish_time():
     with pytest.raises(TypeError):
         publish_on_commit("area.310101", {"when": object()})
+
+
+def emit_after_commit(code: str, kind: str, payload: dict) -> int:
+    from django.db import transaction
+
+    from realtime.publish import emit
+
+    with transaction.atomic():
+        return emit(area_code=code, kind=kind, payload=payload)
+
+
+@pytest.mark.parametrize("layers", LAYERS)
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_an_event_of_a_grid_reaches_the_supervisor_of_its_street(
+    layers, two_street_supervisors
+):
+    first, second = two_street_supervisors
+    with override_settings(CHANNEL_LAYERS=layers):
+        channel_layers.backends.clear()
+        alice, bob = await connect_as(first), await connect_as(second)
+        await alice.receive_json_from()
+        await bob.receive_json_from()
+        # when a case event happens in a grid of street 310101001
+        event_id = await sync_to_async(emit_after_commit)(
+            "310101001002001", "case.report", {"case": 7}
+        )
+        # then the outbox row's id travels with it, to that street only
+        received = await alice.receive_json_from(timeout=3)
+        assert received == {
+            "id": event_id,
+            "type": "case.report",
+            "area": "310101001002001",
+            "data": {"case": 7},
+        }
+        assert await bob.receive_nothing(timeout=0.3)
+        await alice.disconnect()
+        await bob.disconnect()
+        channel_layers.backends.clear()
