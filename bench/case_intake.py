@@ -29,11 +29,8 @@ from bench import case_intake_report  # noqa: E402
 
 POSTGIS_URL = "postgis://postgres@127.0.0.1:5432/gz_hist_bench"
 SPATIALITE_DIR = "/tmp/gz_hist_bench"
-# the product as it is on each database, and each with a proposed setting
-VARIANTS = ["spatialite", "spatialite-immediate", "postgis", "postgis-pool"]
-# Plain PostGIS leaks a connection per request under ASGI and then starves every other
-# client of the server (other test runs included): measured on request only.
-DEFAULT_VARIANTS = ["spatialite", "spatialite-immediate", "postgis-pool"]
+VARIANTS = ["spatialite", "postgis"]
+DEFAULT_VARIANTS = VARIANTS
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -71,13 +68,11 @@ def main(argv: list[str]) -> int:
 def _run_worker(database: str, argv: list[str]) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
     env["GONGZHI_ESCALATION_INTERVAL"] = "0"  # no scheduler thread competing
-    if database.startswith("postgis"):
+    if database == "postgis":
         env["DATABASE_URL"] = POSTGIS_URL
-        env["GONGZHI_BENCH_PG_POOL"] = "1" if database.endswith("pool") else "0"
     else:
         env.pop("DATABASE_URL", None)
         env["GONGZHI_VAR_DIR"] = SPATIALITE_DIR
-        env["GONGZHI_BENCH_SQLITE_IMMEDIATE"] = "1" if database.endswith("immediate") else "0"
     result_file = Path(SPATIALITE_DIR) / f"result-{database}.json"
     result_file.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, __file__, *argv, "--worker", database]

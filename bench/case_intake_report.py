@@ -11,12 +11,7 @@ from pathlib import Path
 from bench.report import NOTES_MARKER
 
 START, END = "<!-- case_intake:start -->", "<!-- case_intake:end -->"
-LABELS = {
-    "spatialite": "SpatiaLite",
-    "spatialite-immediate": "SpatiaLite, IMMEDIATE",
-    "postgis": "PostGIS",
-    "postgis-pool": "PostGIS, pool",
-}
+LABELS = {"spatialite": "SpatiaLite", "postgis": "PostGIS"}
 TARGET_PER_SECOND = 300  # on PostGIS, 2 cores
 TARGET_RATIO = 0.5  # of the bare insert
 
@@ -117,12 +112,11 @@ def section(results: dict, meta: dict) -> str:
         f"requests per path and server run, {args['concurrency']} connections. Reports/s",
         "counts answers 2xx only; rows are counted afterwards by `client_id`.",
         "",
-        "Rows named plainly run the product's settings. Two rows measure proposed settings",
-        "(set only in `bench/settings_bench.py`): **SpatiaLite, IMMEDIATE** — SQLite",
-        "`transaction_mode=IMMEDIATE`, so concurrent writers wait for the lock instead of",
-        'failing at once with "database is locked"; **PostGIS, pool** — `CONN_MAX_AGE=0`',
-        "and psycopg's connection pool, because under ASGI every request runs in a thread of",
-        "its own and persistent connections pile up until PostgreSQL refuses clients.",
+        "Both databases run the product's settings: SQLite transactions take the write lock",
+        "when they begin (`transaction_mode=IMMEDIATE`, so concurrent writers queue instead",
+        'of failing with "database is locked"), and PostgreSQL connections come from',
+        "psycopg's pool (`CONN_MAX_AGE=0`: under ASGI every request runs in a thread of its",
+        "own, and persistent connections used to pile up until PostgreSQL refused clients).",
         "",
         f"### Latest figures ({meta['date']})",
         "",
