@@ -91,7 +91,12 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # SQLite has one writer at a time. A transaction that reads and then writes cannot be
     # upgraded while another writes ("database is locked" at once), so each transaction
     # takes the write lock when it begins and the others queue for up to `timeout` s.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # WAL lets readers go on while one writes (the rollback journal blocks them).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 else:
     DATABASES["default"]["OPTIONS"] = {
         "pool": {

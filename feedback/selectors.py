@@ -33,8 +33,7 @@ def case_visibility_q(user: User) -> Q:
         RoleAssignment.objects.filter(user=user).values_list("role", "area__code", "department")
     )
     staff_codes = [code for role, code, _ in roles if role in STAFF_AREA_ROLES]
-    departments = [dep for role, _, dep in roles if role == Role.HANDLER]
-    query = code_prefix_q("area_code", staff_codes) | Q(department__in=departments)
+    query = code_prefix_q("area_code", staff_codes) | _handler_q(roles)
     query |= Q(reporter=user) | Q(followers__user=user)
     return query
 
@@ -110,9 +109,20 @@ def public_cases(*, community_code: str) -> QuerySet[Case]:
 
 
 def handler_inbox(*, user: User) -> QuerySet[Case]:
-    """Cases dispatched to the user's departments, most urgent deadline first."""
-    departments = RoleAssignment.objects.filter(user=user, role=Role.HANDLER).values("department")
-    return _base().filter(state=CaseState.DISPATCHED, department__in=departments).order_by("due_at")
+    """Cases dispatched to the user's departments within their areas, most urgent first."""
+    roles = RoleAssignment.objects.filter(user=user, role=Role.HANDLER).values_list(
+        "role", "area__code", "department"
+    )
+    return _base().filter(_handler_q(roles), state=CaseState.DISPATCHED).order_by("due_at")
+
+
+def _handler_q(roles) -> Q:
+    """A handler reads what was dispatched to their department inside their role's area."""
+    query = Q(pk__in=[])
+    for role, code, department in roles:
+        if role == Role.HANDLER:
+            query |= Q(department=department, area_code__startswith=code)
+    return query
 
 
 def escalation_queue(*, user: User) -> QuerySet[Case]:

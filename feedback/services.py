@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput, NotFound
 from feedback import deadlines
 from feedback.models import (
     OPEN_STATES,
@@ -120,6 +120,8 @@ def _existing_report(actor: User, client_id: uuid.UUID) -> Case | None:
 
 
 def _grid_of_report(lon: float | None, lat: float | None, grid_code: str) -> Area:
+    if (lon is None) != (lat is None):
+        raise InvalidInput(_("经度和纬度须同时提供。"), field="location")
     if lon is not None and lat is not None:
         grid = grid_for_point(lon=lon, lat=lat)
         if grid is None:
@@ -269,6 +271,8 @@ def case_dispatch(
     department = department or department_for(case.category, case.area_code)
     if department is None:
         raise InvalidInput(_("该类别没有责任部门，请选择派遣部门。"), field="department")
+    if not case.area_code.startswith(department.area.code):
+        raise InvalidInput(_("所选部门不负责该事件所在区域。"), field="department")
     _check_assignee(assignee, department)
     due = deadlines.add_working_days(timezone.now(), case.category.handle_days)
     previous = _enter(case, CaseState.DISPATCHED, due)
@@ -296,12 +300,23 @@ def _check_assignee(assignee: User | None, department: Department) -> None:
 @transaction.atomic
 def case_merge(*, actor: User, case_id: int, master_id: int, note: str = "") -> Case:
     """Merge a duplicate into its master: the duplicate's reporter follows the master."""
-    case = _locked(case_id)
+    if master_id == case_id:
+        raise Conflict(_("只能合并到另一件未结案的事件。"))
+    # both rows locked in id order, so two opposite merges cannot deadlock
+    locked = {
+        c.pk: c
+        for c in Case.objects.select_for_update()
+        .filter(pk__in=[case_id, master_id])
+        .select_related("category")
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise NotFound(_("事件不存在。"))
+    case, master = locked[case_id], locked[master_id]
     role = acting_role(actor, case, SUPERVISING_ROLES)
     _require_state(case, CaseState.REPORTED, CaseState.REGISTERED)
-    master = Case.objects.select_for_update().get(pk=master_id)
     acting_role(actor, master, SUPERVISING_ROLES)
-    if master.pk == case.pk or not master.is_open:
+    if not master.is_open:
         raise Conflict(_("只能合并到另一件未结案的事件。"))
     previous = _enter(case, CaseState.MERGED, None)
     case.master = master

@@ -271,3 +271,44 @@ def test_timeline_entries_can_be_neither_changed_nor_deleted(people, categories)
     with pytest.raises(ValueError):
         entry.delete()
     assert CaseEntry.objects.get(pk=entry.pk).note == ""
+
+
+def test_a_department_of_another_district_cannot_be_dispatched_to(people, categories):
+    from accounts.models import Department
+    from grid import services as grid_services
+    from tests.factories import box
+
+    other_district, _ = grid_services.area_save(
+        code="320101", name="外区", boundary=box(100, 20, 101, 21)
+    )
+    elsewhere = Department.objects.create(code="x-cgj", name="外区城管", area=other_district)
+    case = registered(people, categories)
+    with pytest.raises(InvalidInput, match="不负责"):
+        services.case_dispatch(actor=people["supervisor"], case_id=case.pk, department=elsewhere)
+
+
+def test_a_handler_reads_their_departments_cases_only_inside_their_area(
+    people, categories, areas, departments
+):
+    from accounts.models import Role
+    from feedback import selectors
+    from tests.factories import user_with_role
+
+    case = dispatched(people, categories)  # in street 310101001, to the city department
+    street_two = user_with_role(Role.HANDLER, areas["310101002"], department=departments["city"])
+    assert selectors.case_get_for_user(user=street_two, case_id=case.pk) is None
+    assert list(selectors.handler_inbox(user=street_two)) == []
+    assert list(selectors.handler_inbox(user=people["handler"])) == [case]
+
+
+def test_a_longitude_without_a_latitude_is_refused(people, categories):
+    with pytest.raises(InvalidInput, match="经度和纬度"):
+        services.case_report(
+            actor=people["worker"],
+            client_id=uuid.uuid4(),
+            category=categories["stall"],
+            description="x",
+            lon=121.41,
+            lat=None,
+            grid_code=GRID,
+        )
