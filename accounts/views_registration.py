@@ -92,8 +92,8 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if registration is None:
         raise Http404
     approve_form, reject_form = ApproveForm(), RejectForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
+    action = request.POST.get("action")
+    if request.method == "POST" and action != "search":
         form = ApproveForm(request.POST) if action == "approve" else RejectForm(request.POST)
         if _decide(request, registration, form, action):
             return redirect("accounts:registration_list")
@@ -138,7 +138,10 @@ def _decide(request: HttpRequest, registration: RegistrationRequest, form, actio
 
 
 def _candidates(request: HttpRequest, registration: RegistrationRequest) -> dict:
-    search = IdNumberSearchForm(request.GET or None)
+    """The records the request might be. The search by ID number is a POST, so a full ID
+    number never lands in a URL, a browser history or an access log."""
+    searching = request.method == "POST" and request.POST.get("action") == "search"
+    search = IdNumberSearchForm(request.POST if searching else None)
     id_number = ""
     if search.is_valid() and search.cleaned_data["id_number"]:
         try:

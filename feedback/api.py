@@ -11,9 +11,10 @@ the wrong state is 409; bad input 422 — all application/problem+json in Chines
 """
 
 import datetime as dt
+from typing import Literal
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -26,7 +27,7 @@ from common.api_types import Text
 from common.errors import InvalidInput, NotFound, NotPermitted
 from feedback import photos as photo_files
 from feedback import selectors, services
-from feedback.models import Case, CaseEntry, Category
+from feedback.models import Case, CaseEntry, CasePhoto, Category
 from feedback.schemas import (
     AREA_CODE,
     CATEGORY_CODE,
@@ -74,6 +75,10 @@ class DuplicateQuery(Schema):
     category: str = Field(pattern=CATEGORY_CODE)
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
+
+
+class PhotoQuery(Schema):
+    size: Literal["full", "thumb"] = Field("full", description="full 原图 / thumb 缩略图")
 
 
 class PublicQuery(Schema):
@@ -279,8 +284,11 @@ def my_cases(request: HttpRequest):
 @paginate(Pagination)
 def public_cases(request: HttpRequest, filters: Query[PublicQuery]):
     """A community's cases as everyone may see them: reporter never shown, hidden cases
-    and sensitive categories left out. Defaults to your own community."""
+    and sensitive categories left out. Defaults to your own community; another one only
+    within your scope (403 otherwise), as on the public page."""
     community = filters.community or _home_community(request.user)
+    if not _may_read_community(request.user, community):
+        raise NotPermitted(_("您只能查看本人所在社区的公开事件。"))
     return selectors.public_cases(community_code=community)
 
 
@@ -291,12 +299,43 @@ def _home_community(user: User) -> str:
     return codes[0][:12]
 
 
+def _may_read_community(user: User, community: str) -> bool:
+    """The rule of the public page: the communities of the user's roles; staff over a
+    street or district read every community in it."""
+    if user.is_superuser:
+        return True
+    return any(community.startswith(code[:12]) for code in scope_codes(user))
+
+
 # --- one case ------------------------------------------------------------------------------
 
 
 @router.get(CASE, response=CaseDetailOut, summary="事件详情与时间线")
 def case_detail(request: HttpRequest, case_id: int = Path(..., ge=1, le=MAX_ID)):
     return _detail(request, case_id)
+
+
+@router.get(
+    CASE + "/photos/{int:photo_id}",
+    url_name="case_photo",
+    openapi_extra={"responses": {200: {"description": "JPEG", "content": {"image/jpeg": {}}}}},
+    summary="事件照片（JPEG，已去除 EXIF）",
+)
+def case_photo(
+    request: HttpRequest,
+    query: Query[PhotoQuery],
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    photo_id: int = Path(..., ge=1, le=MAX_ID),
+):
+    """A photo of a case you may open; `size=thumb` for the thumbnail. The links in
+    `photos[].url` point here: photos are never served from a guessable file path."""
+    photo = CasePhoto.objects.filter(case=_visible(request, case_id), pk=photo_id).first()
+    if photo is None:
+        raise NotFound(_("照片不存在。"))
+    image = photo.thumbnail if query.size == "thumb" else photo.image
+    response = FileResponse(image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @router.post(CASE + "/register", response=CaseDetailOut, summary="立案")

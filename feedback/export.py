@@ -18,6 +18,9 @@ from feedback.models import OPEN_STATES, Case
 
 ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A spreadsheet runs a cell starting with one of these as a formula (or DDE) once it is
+# typed in again or saved as CSV.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def mask_personal(text: str) -> str:
@@ -79,6 +82,18 @@ def _row(case: Case, now) -> list:
     ]
 
 
+def _cell(sheet, value):
+    """Text that could start a formula stays text: stored as a string, not as a formula,
+    and quote-prefixed so Excel keeps it text when the cell is edited; its characters are
+    left as written."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
 def cases_workbook(cases: QuerySet[Case]) -> bytes:
     """The cases, in the list's order, as .xlsx bytes (streamed row by row)."""
     book = Workbook(write_only=True)
@@ -92,7 +107,7 @@ def cases_workbook(cases: QuerySet[Case]) -> bytes:
     sheet.append(header)
     now = timezone.now()
     for case in cases.iterator(chunk_size=2000):
-        sheet.append(_row(case, now))
+        sheet.append([_cell(sheet, value) for value in _row(case, now)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

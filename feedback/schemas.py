@@ -12,13 +12,24 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import model_validator
 
 from accounts.models import Role, RoleAssignment
 from common.api_types import Text
-from feedback.models import OPEN_STATES, Case, CaseEntry, CaseState, CategoryKind, Priority
+from common.errors import InvalidInput
+from feedback.models import (
+    OPEN_STATES,
+    Case,
+    CaseEntry,
+    CasePhoto,
+    CaseState,
+    CategoryKind,
+    Priority,
+)
 
 AREA_CODE = r"^[0-9]{6}([0-9]{3}){0,3}$"
 CATEGORY_CODE = r"^[0-9]{2,10}$"
@@ -110,34 +121,40 @@ class CategoryOut(Schema):
 # --- report --------------------------------------------------------------------------------
 
 
-class CaseReportIn(Schema):
+class PositionIn(Schema):
+    """A position is both coordinates or none (then a grid code); half of one is refused
+    with its own message rather than reaching the geometry as Point(lon, None)."""
+
+    lon: float | None = Field(None, ge=-180, le=180, description="经度（WGS84）")
+    lat: float | None = Field(None, ge=-90, le=90, description="纬度（WGS84）")
+    grid_code: str = Field("", pattern=r"^([0-9]{15})?$", description="无定位时所选网格")
+
+    @model_validator(mode="after")
+    def lon_and_lat_together(self):
+        if (self.lon is None) != (self.lat is None):
+            # Not a ValueError: pydantic would turn it into a generic "取值无效" message.
+            raise InvalidInput(
+                _("经度和纬度须同时提供。"), field="lat" if self.lat is None else "lon"
+            )
+        return self
+
+
+class CaseReportIn(PositionIn):
     client_id: uuid.UUID = Field(
         description="手机生成的 UUID；网络重试时带同一个值，不会产生第二件事件"
     )
     category: str = Field(pattern=CATEGORY_CODE, description="事件小类编码")
     description: Text = Field(max_length=2000, description="问题描述")
-    lon: float | None = Field(None, ge=-180, le=180, description="经度（WGS84）")
-    lat: float | None = Field(None, ge=-90, le=90, description="纬度（WGS84）")
-    grid_code: str = Field("", pattern=r"^([0-9]{15})?$", description="无定位时所选网格")
     address: Text = Field("", max_length=200)
     anonymous: bool = Field(False, description="匿名：对公众和职能部门隐藏反映人")
     priority: PriorityName = Priority.NORMAL
 
-    @model_validator(mode="after")
-    def lon_and_lat_together(self):
-        if (self.lon is None) != (self.lat is None):
-            raise ValueError("lon and lat go together")
-        return self
 
-
-class OnSpotIn(Schema):
+class OnSpotIn(PositionIn):
     client_id: uuid.UUID
     category: str = Field(pattern=CATEGORY_CODE)
     description: Text = Field(max_length=2000)
     note: Text = Field("", max_length=2000, description="处置情况")
-    lon: float | None = Field(None, ge=-180, le=180)
-    lat: float | None = Field(None, ge=-90, le=90)
-    grid_code: str = Field("", pattern=r"^([0-9]{15})?$")
     address: Text = Field("", max_length=200)
 
 
@@ -208,11 +225,17 @@ class PhotoOut(Schema):
 
     @staticmethod
     def resolve_url(obj, context) -> str:
-        return _request(context).build_absolute_uri(obj.image.url)
+        return _photo_url(context, obj, "full")
 
     @staticmethod
     def resolve_thumbnail_url(obj, context) -> str:
-        return _request(context).build_absolute_uri(obj.thumbnail.url)
+        return _photo_url(context, obj, "thumb")
+
+
+def _photo_url(context, photo: CasePhoto, size: str) -> str:
+    """Through the scoped photo endpoint, never /media/: file names are guessable."""
+    path = reverse("api:case_photo", kwargs={"case_id": photo.case_id, "photo_id": photo.pk})
+    return _request(context).build_absolute_uri(f"{path}?size={size}")
 
 
 class CasePublicOut(Schema):

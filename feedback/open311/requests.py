@@ -1,61 +1,64 @@
 """Service requests: reading cases as the public may, and filing them for an api_key.
 
-Public reads leave out hidden cases and sensitive categories and never carry the
-reporter. `status_notes` is the latest note written by staff on the way (a reporter's
-own reopen reason or rating comment is theirs, not a public status).
+Public reads show what the public case list shows (feedback.selectors.public_cases): no
+hidden case, no sensitive category, no rejected, withdrawn or merged case, never the
+reporter. `status_notes` is a fixed text per state: staff notes (reject reasons, merge
+and verification notes) may speak of people and are never published. `media_url` is
+the first photo through photos/{id}.jpg, which serves no other photo.
 """
 
 import datetime as dt
 import re
 import uuid
 
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from feedback.models import OPEN_STATES, Case, CaseEntry, CasePhoto, CaseState
+from feedback.models import OPEN_STATES, Case, CasePhoto, CaseState
 from feedback.open311.render import Open311Error, iso
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
-STAFF_NOTE_ACTIONS = (
-    "register",
-    "reject",
-    "dispatch",
-    "handle",
-    "verify_pass",
-    "verify_fail",
-    "on_spot",
-    "merge",
-)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+NOT_PUBLIC_STATES = (CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.MERGED)
 CLOSED_STATES = [s for s in CaseState.values if s not in OPEN_STATES]
+STATUS_NOTES = {
+    CaseState.REPORTED: gettext_lazy("已收到，等待立案。"),
+    CaseState.REGISTERED: gettext_lazy("已立案，等待派遣。"),
+    CaseState.DISPATCHED: gettext_lazy("已派遣至职能部门处置。"),
+    CaseState.HANDLED: gettext_lazy("已处置，等待网格员核查。"),
+    CaseState.CLOSED: gettext_lazy("已办结。"),
+}
 
 
 def public_requests() -> QuerySet[Case]:
-    notes = (
-        CaseEntry.objects.filter(case=OuterRef("pk"), action__in=STAFF_NOTE_ACTIONS)
-        .exclude(note="")
-        .order_by("-seq")
-        .values("note")[:1]
-    )
-    first_photo = CasePhoto.objects.filter(case=OuterRef("pk")).order_by("id").values("image")[:1]
+    first_photo = CasePhoto.objects.filter(case=OuterRef("pk")).order_by("id").values("id")[:1]
     return (
         Case.objects.filter(hidden=False, category__sensitive=False)
+        .exclude(state__in=NOT_PUBLIC_STATES)
         .select_related("category", "department")
-        .annotate(status_notes=Subquery(notes), first_photo=Subquery(first_photo))
+        .annotate(first_photo=Subquery(first_photo))
         .order_by("-created_at", "-id")
     )
 
 
+def public_photo(photo_id: int) -> CasePhoto | None:
+    """The photo behind a media_url: the first photo of a case the public may read."""
+    if not public_requests().filter(first_photo=photo_id).exists():
+        return None
+    return CasePhoto.objects.filter(pk=photo_id).first()
+
+
 def request_row(case: Case, request: HttpRequest) -> dict:
-    photo = case.first_photo
     return {
         "service_request_id": case.pk,
         "status": "open" if case.state in OPEN_STATES else "closed",
-        "status_notes": case.status_notes,
+        "status_notes": str(STATUS_NOTES[case.state]) if case.state in STATUS_NOTES else None,
         "service_name": case.category.name,
         "service_code": case.category.code,
         "description": case.description,
@@ -70,8 +73,14 @@ def request_row(case: Case, request: HttpRequest) -> dict:
         "zipcode": None,
         "lat": case.location.y if case.location else None,
         "long": case.location.x if case.location else None,
-        "media_url": request.build_absolute_uri(default_storage.url(photo)) if photo else None,
+        "media_url": _media_url(request, case.first_photo),
     }
+
+
+def _media_url(request: HttpRequest, photo_id: int | None) -> str | None:
+    if photo_id is None:
+        return None
+    return request.build_absolute_uri(reverse("open311:photo", args=[photo_id]))
 
 
 def filtered(params: QueryDict) -> QuerySet[Case]:
@@ -127,6 +136,13 @@ def _moment(params: QueryDict, name: str) -> dt.datetime | None:
         moment = None
     if moment is None:
         raise Open311Error(400, _("%(name)s 应为 ISO 8601 时间。") % {"name": name})
+    # Checked before any arithmetic: 0001-01-01 minus 90 days would overflow (a 500).
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Open311Error(
+            400,
+            _("%(name)s 应在 %(first)d 年至 %(last)d 年之间。")
+            % {"name": name, "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

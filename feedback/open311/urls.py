@@ -11,5 +11,6 @@ urlpatterns = [
     re_path(r"^services/(?P<code>[0-9A-Za-z_-]{1,20})" + FMT, views.service_definition),
     re_path(r"^requests" + FMT, views.requests, name="requests"),
     re_path(r"^requests/(?P<request_id>[0-9]{1,18})" + FMT, views.request_detail),
+    re_path(r"^photos/(?P<photo_id>[0-9]{1,18})\.jpg$", views.photo_file, name="photo"),
     re_path(r"^tokens/(?P<token>[0-9A-Za-z-]{1,64})" + FMT, views.token_detail),
 ]

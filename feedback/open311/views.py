@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -99,3 +99,15 @@ def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
         raise Open311Error(404, _("令牌 %(token)s 不存在。") % {"token": token})
     rows = [{"service_request_id": case.pk, "token": str(case.client_id)}]
     return respond(fmt, rows, root="service_requests", item="request")
+
+
+@require_GET
+def photo_file(request: HttpRequest, photo_id: str) -> FileResponse:
+    """A request's media_url: the re-encoded, EXIF-free photo, while the case is public."""
+    photo = service_requests.public_photo(int(photo_id))
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    # Short: a case hidden later must stop being served from caches soon.
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -3,6 +3,7 @@ viewer may take, the action runner that turns a service's refusal into an inline
 scoped photos and the duplicate suggestions."""
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from functools import wraps
 
@@ -23,6 +24,7 @@ from feedback import forms as case_forms
 from feedback import selectors
 from feedback.models import OPEN_STATES, Case, CasePhoto, CaseState, Category, Rating
 from feedback.routing import department_for
+from feedback.schemas import viewer_of
 from grid.models import Area, AreaLevel
 
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
@@ -137,11 +139,6 @@ def page(request: HttpRequest, template: str, context: dict, status: int = 200) 
 
 
 # --- the case detail ----------------------------------------------------------------------
-
-
-def show_reporter(case: Case, roles: set[str]) -> bool:
-    """Supervisors always know the reporter; others only when the case is not anonymous."""
-    return bool(roles & set(SUPERVISING)) or not case.anonymous
 
 
 def reporter_label(case: Case) -> str:
@@ -311,7 +308,9 @@ def action_panels(case: Case, forms: dict) -> list[dict]:
 
 def render_detail(request: HttpRequest, case: Case, bound: dict | None = None, status=200):
     roles = roles_over(request.user, case)
-    reveal = show_reporter(case, roles) or case.reporter_id == request.user.pk
+    # the same rule as the API's: the reporter, supervisors over the area, and (unless the
+    # case is anonymous) the staff working it; never a follower or a public reader
+    reveal = viewer_of(request).sees_reporter_of(case)
     forms = action_forms(request.user, case, roles) | (bound or {})
     context = {
         "case": case,
@@ -383,16 +382,22 @@ def public_case_or_none(user: User, pk: int) -> Case | None:
 
 @login_required
 def duplicate_suggestions(request: HttpRequest) -> JsonResponse:
-    """Open cases of the same category near a point, before a report is sent."""
+    """Open cases of the same category near a point, before a report is sent: the ones the
+    user may open, and otherwise only what the public may read."""
     try:
         category = Category.objects.get(pk=int(request.GET["category"]))
         lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
     except (KeyError, ValueError, Category.DoesNotExist):
         return JsonResponse({"cases": []}, status=422)
-    staff = request.user.is_superuser or has_role(request.user, *SUPERVISING, Role.GRID_WORKER)
-    if category.sensitive and not staff:
-        return JsonResponse({"cases": []})
+    if not on_the_globe(lon, lat):
+        message = _("经纬度无效：经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间。")
+        return JsonResponse({"cases": [], "message": message}, status=422)
     found = selectors.duplicate_candidates(category=category, lon=lon, lat=lat)
+    visible = set(
+        Case.objects.filter(selectors.case_visibility_q(request.user), pk__in=[c.pk for c in found])
+        .values_list("pk", flat=True)
+        .distinct()
+    )
     rows = [
         {
             "number": c.number,
@@ -402,6 +407,10 @@ def duplicate_suggestions(request: HttpRequest) -> JsonResponse:
             "metres": round(selectors.metres_between(lon, lat, c.location.x, c.location.y)),
         }
         for c in found
-        if staff or not c.hidden
+        if c.pk in visible or not (c.hidden or c.category.sensitive)
     ]
     return JsonResponse({"cases": rows[:5]})
+
+
+def on_the_globe(lon: float, lat: float) -> bool:
+    return math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90

@@ -194,3 +194,24 @@ def test_a_resident_may_not_open_the_review_queue(client, pending):
 def test_the_review_queue_asks_anonymous_visitors_to_log_in(client, db):
     response = client.get(reverse("accounts:registration_list"))
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_search_by_id_number_is_a_post_that_keeps_the_number_out_of_the_url(client, pending):
+    # given a clerk, and a record under another name that only its ID number finds
+    client.force_login(user_with_role(Role.CLERK, Area.objects.get(code=COMMUNITY)))
+    record = make_resident(f"{COMMUNITY}002", name="赵老六")
+    url = reverse("accounts:registration_detail", args=[pending.pk])
+    page = client.get(url).content.decode()
+    assert '<form method="post" class="card stacked">' in page
+    assert f'value="{record.pk}"' not in page
+    # when the clerk searches by that number
+    response = client.post(url, {"action": "search", "id_number": record.id_number})
+    # then the record is offered, the request is untouched, and no URL carries the number
+    assert response.status_code == 200 and response.request["PATH_INFO"] == url
+    assert f'name="resident" value="{record.pk}"' in response.content.decode()
+    assert record.id_number not in response.request.get("QUERY_STRING", "")
+    pending.refresh_from_db()
+    assert pending.status == RegistrationStatus.PENDING
+    # and a number in the query string is not obeyed any more
+    by_get = client.get(url, {"id_number": record.id_number}).content.decode()
+    assert f'value="{record.pk}"' not in by_get

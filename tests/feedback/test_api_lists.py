@@ -1,18 +1,37 @@
 """Lists, queues and the detail view through the API, each scoped to who asks."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
 from feedback import services
 from feedback.models import Case
+from tests.factories import grid_centre, user_with_role
+from tests.feedback.conftest import GRID
 from tests.feedback.flows import dispatched, handled, registered, reported
 from tests.grid.api_support import API, bearer_client, get_json, session_client
+
+NEIGHBOUR_COMMUNITY = "310101001002"  # same street as GRID's community
 
 
 def ids(body: dict) -> list[int]:
     return [case["id"] for case in body["items"]]
+
+
+def reported_in(grid: str, reporter, categories) -> Case:
+    point = grid_centre(grid)
+    case, _ = services.case_report(
+        actor=reporter,
+        client_id=uuid.uuid4(),
+        category=categories["stall"],
+        description="路口有摊贩",
+        lon=point.x,
+        lat=point.y,
+    )
+    return case
 
 
 def test_the_supervisor_lists_their_area_newest_first_with_paging(people, categories):
@@ -140,8 +159,32 @@ def test_public_cases_hide_the_reporter_sensitive_and_hidden_cases(people, categ
     # then
     assert ids(body) == [shown.pk]
     assert "reporter" not in body["items"][0]
-    _, other = get_json(bearer_client(people["worker"]), "/cases/public", community="310101002001")
-    assert ids(other) == []
+
+
+@pytest.mark.parametrize("who", ["resident", "worker"])
+def test_public_cases_of_a_community_outside_the_users_scope_are_403(
+    people, categories, areas, who
+):
+    # given a public case in the neighbouring community
+    neighbour = user_with_role(Role.RESIDENT, areas[NEIGHBOUR_COMMUNITY])
+    reported_in(NEIGHBOUR_COMMUNITY + "001", neighbour, categories)
+    # when a resident (or grid worker) of this community asks for it by its code
+    response = bearer_client(people[who]).get(
+        f"{API}/cases/public", {"community": NEIGHBOUR_COMMUNITY}
+    )
+    # then
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "您只能查看本人所在社区的公开事件。"
+
+
+def test_public_cases_of_the_own_community_or_one_under_a_staff_scope_are_listed(
+    people, categories
+):
+    shown = reported(people, categories)
+    for who in ("resident", "worker", "handler"):  # the handler serves the whole district
+        status, body = get_json(bearer_client(people[who]), "/cases/public", community=GRID[:12])
+        assert (status, ids(body)) == (200, [shown.pk]), who
 
 
 def test_public_cases_need_a_community_when_the_user_has_none(people, categories):

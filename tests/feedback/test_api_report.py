@@ -114,7 +114,8 @@ def test_a_report_without_a_client_id_or_with_half_a_position_is_refused(people,
     del body["client_id"]
     assert_problem(phone.post(f"{API}/cases", body, content_type="application/json"), 422)
     half = report_body(lat=None)
-    assert_problem(phone.post(f"{API}/cases", half, content_type="application/json"), 422)
+    response = phone.post(f"{API}/cases", half, content_type="application/json")
+    assert assert_problem(response, 422, "经度和纬度须同时提供。")["field"] == "lat"
 
 
 def test_a_grid_worker_cannot_report_in_the_neighbouring_grid(people, categories):
@@ -161,7 +162,7 @@ def test_photos_follow_the_report_without_exif_and_with_thumbnails(people, categ
     assert response.status_code == 201
     detail = response.json()
     assert [p["stage"] for p in detail["photos"]] == ["before", "before"]
-    assert detail["photos"][0]["url"].startswith("http://testserver/media/cases/")
+    assert detail["photos"][0]["url"].startswith(f"http://testserver{API}/cases/{case['id']}/")
     assert detail["timeline"][-1]["action"] == "add_photos"
     assert len(detail["timeline"][-1]["photos"]) == 2
     stored = CasePhoto.objects.order_by("id").first()
@@ -169,6 +170,51 @@ def test_photos_follow_the_report_without_exif_and_with_thumbnails(people, categ
     assert not picture.getexif().get_ifd(0x8825)
     assert (picture.width, picture.height) == (600, 800)  # upright, as the phone showed it
     assert max(Image.open(stored.thumbnail.open("rb")).size) <= 320
+
+
+def test_photo_links_go_through_the_scoped_endpoint_and_never_to_media(people, categories):
+    # given a photo whose file name under /media/ could be guessed
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    added = phone.post(
+        f"{API}/cases/{case['id']}/photos", {"photos": [upload("a.jpg", jpeg_with_gps())]}
+    )
+    # when
+    response = phone.get(f"{API}/cases/{case['id']}")
+    # then
+    assert b"/media/" not in added.content and b"/media/" not in response.content
+    [photo] = response.json()["photos"]
+    full = phone.get(photo["url"])
+    assert full.status_code == 200 and full["Content-Type"] == "image/jpeg"
+    picture = Image.open(io.BytesIO(b"".join(full.streaming_content)))
+    assert picture.size == (600, 800)
+    assert not picture.getexif().get_ifd(0x8825)
+    thumb = session_client(people["supervisor"]).get(photo["thumbnail_url"])
+    assert max(Image.open(io.BytesIO(b"".join(thumb.streaming_content))).size) <= 320
+
+
+@pytest.mark.parametrize("who", ["neighbour_supervisor", "neighbour_worker"])
+def test_a_photo_link_is_404_for_a_user_of_the_neighbouring_area(people, categories, who):
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    added = phone.post(
+        f"{API}/cases/{case['id']}/photos", {"photos": [upload("a.jpg", jpeg_with_gps())]}
+    )
+    [photo] = added.json()["photos"]
+    assert_problem(bearer_client(people[who]).get(photo["url"]), 404)
+    assert_problem(session_client(people[who]).get(photo["thumbnail_url"]), 404)
+
+
+def test_a_photo_of_another_case_is_404_under_this_case(people, categories):
+    phone = bearer_client(people["resident"])
+    _, mine = post_json(phone, "/cases", report_body())
+    _, other = post_json(bearer_client(people["supervisor"]), "/cases", report_body())
+    bearer_client(people["supervisor"]).post(
+        f"{API}/cases/{other['id']}/photos", {"photos": [upload("a.jpg", jpeg_with_gps())]}
+    )
+    photo = CasePhoto.objects.get(case_id=other["id"])
+    response = phone.get(f"{API}/cases/{mine['id']}/photos/{photo.pk}")
+    assert_problem(response, 404, "照片不存在。")
 
 
 def test_a_bad_photo_is_a_422_and_the_report_stays_saved(people, categories):
@@ -282,6 +328,15 @@ def test_a_grid_worker_reports_and_closes_on_the_spot(people, categories):
 def test_on_the_spot_needs_both_photos(people, categories):
     response = bearer_client(people["worker"]).post(f"{API}/cases/on-spot", on_spot_form(after=[]))
     assert_problem(response, 422, "即办需要处置前和处置后的照片。")
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("missing", ["lat", "lon"])
+def test_on_the_spot_with_half_a_position_is_a_422_in_chinese(people, categories, missing):
+    form = on_spot_form()
+    del form[missing]
+    response = bearer_client(people["worker"]).post(f"{API}/cases/on-spot", form)
+    assert assert_problem(response, 422, "经度和纬度须同时提供。")["field"] == missing
     assert not Case.objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2: each method in JSON and XML, and a client filing then reading."""
 
 import datetime as dt
+import io
 import uuid
 
 import pytest
@@ -14,6 +15,7 @@ from accounts.models import Role
 from accounts.tokens import token_issue
 from feedback import services
 from feedback.models import Case, CasePhoto, CaseSource, CaseState, Priority
+from feedback.photos import prepare
 from grid import services as grid_services
 from tests.factories import grid_centre, user_with_role
 from tests.feedback.conftest import GRID
@@ -229,7 +231,48 @@ def test_media_is_uploaded_without_exif_and_linked_as_media_url(api_key, categor
     stored = CasePhoto.objects.get()
     assert not Image.open(stored.image.open("rb")).getexif().get_ifd(0x8825)
     [read] = Client().get(f"{V2}/requests/{stored.case_id}.json").json()
-    assert read["media_url"] == f"http://testserver{stored.image.url}"
+    assert read["media_url"] == f"http://testserver{V2}/photos/{stored.pk}.jpg"
+    served = Client().get(read["media_url"])
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    picture = Image.open(io.BytesIO(b"".join(served.streaming_content)))
+    assert not picture.getexif().get_ifd(0x8825)
+
+
+def with_photos(people, categories, n: int = 1, **kwargs) -> Case:
+    photos = [prepare(jpeg_with_gps()) for _ in range(n)]
+    return reported(people, categories, photos=photos, **kwargs)
+
+
+def test_no_open311_answer_links_to_media(people, categories):
+    case = with_photos(people, categories)
+    for path in ("requests.json", "requests.xml", f"requests/{case.pk}.json"):
+        response = Client().get(f"{V2}/{path}")
+        assert response.status_code == 200
+        assert str(case.pk).encode() in response.content
+        assert b"/media/" not in response.content, path
+    root = xml(Client().get(f"{V2}/requests/{case.pk}.xml"))
+    photo = case.photos.get()
+    assert root.findtext("request/media_url") == f"http://testserver{V2}/photos/{photo.pk}.jpg"
+
+
+def test_the_photo_of_a_case_that_becomes_hidden_is_404(people, categories):
+    case = with_photos(people, categories)
+    url = f"{V2}/photos/{case.photos.get().pk}.jpg"
+    assert Client().get(url).status_code == 200
+    services.case_hide(actor=people["supervisor"], case_id=case.pk, reason="照片含人脸")
+    assert Client().get(url).status_code == 404
+
+
+@pytest.mark.parametrize("made", ["sensitive", "rejected", "second_photo"])
+def test_photos_the_public_may_not_see_are_404(people, categories, made):
+    case = with_photos(
+        people, categories, n=2, category="dispute" if made == "sensitive" else "stall"
+    )
+    if made == "rejected":
+        services.case_reject(actor=people["supervisor"], case_id=case.pk, reason="重复")
+    first, second = case.photos.order_by("id")
+    photo = second if made == "second_photo" else first
+    assert Client().get(f"{V2}/photos/{photo.pk}.jpg").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -289,30 +332,44 @@ def test_a_key_of_an_account_without_a_reporting_role_there_is_403(categories, a
 # --- reading: status, notes, filters -------------------------------------------------------
 
 
-def test_a_dispatched_case_names_the_agency_and_the_latest_staff_note(people, categories):
+def test_status_notes_are_a_fixed_text_of_the_state_never_a_staff_note(people, categories):
     case = dispatched(people, categories)
     [read] = Client().get(f"{V2}/requests/{case.pk}.json").json()
     assert read["agency_responsible"] == "城管局"
-    assert read["status"] == "open"
-    services.case_handle(actor=people["handler"], case_id=case.pk, note="已劝离摊贩")
-    [read] = Client().get(f"{V2}/requests/{case.pk}.json").json()
-    assert read["status_notes"] == "已劝离摊贩"
+    assert (read["status"], read["status_notes"]) == ("open", "已派遣至职能部门处置。")
+    services.case_handle(actor=people["handler"], case_id=case.pk, note="已劝离摊贩王某")
+    response = Client().get(f"{V2}/requests/{case.pk}.json")
+    [read] = response.json()
+    assert read["status_notes"] == "已处置，等待网格员核查。"
+    assert "王某" not in response.content.decode()
 
 
-def test_closed_rejected_and_withdrawn_cases_are_closed(people, categories):
+def test_closed_cases_are_closed_and_rejected_withdrawn_merged_ones_not_public(people, categories):
+    # given
     done = closed(people, categories)
     refused = reported(people, categories)
-    services.case_reject(actor=people["supervisor"], case_id=refused.pk, reason="重复反映")
+    services.case_reject(
+        actor=people["supervisor"], case_id=refused.pk, reason="反映人李某重复反映"
+    )
     withdrawn = reported(people, categories)
     services.case_withdraw(actor=people["resident"], case_id=withdrawn.pk, reason="私人原因")
-    ids = f"{done.pk},{refused.pk},{withdrawn.pk}"
-    body = Client().get(f"{V2}/requests.json", {"service_request_id": ids}).json()
-    statuses = {row["service_request_id"]: row["status"] for row in body}
-    assert statuses == {done.pk: "closed", refused.pk: "closed", withdrawn.pk: "closed"}
-    notes = {row["service_request_id"]: row["status_notes"] for row in body}
-    assert notes[refused.pk] == "重复反映"
-    assert notes[withdrawn.pk] is None  # the reporter's own reason is not a public note
-    assert {row["expected_datetime"] for row in body} == {None}
+    master, duplicate = reported(people, categories), reported(people, categories)
+    services.case_merge(
+        actor=people["supervisor"], case_id=duplicate.pk, master_id=master.pk, note="同一摊贩"
+    )
+    # when
+    ids = f"{done.pk},{refused.pk},{withdrawn.pk},{duplicate.pk},{master.pk}"
+    response = Client().get(f"{V2}/requests.json", {"service_request_id": ids})
+    # then
+    rows = {row["service_request_id"]: row for row in response.json()}
+    assert sorted(rows) == sorted([done.pk, master.pk])
+    assert (rows[done.pk]["status"], rows[done.pk]["status_notes"]) == ("closed", "已办结。")
+    assert rows[done.pk]["expected_datetime"] is None
+    assert "李某" not in response.content.decode()
+    listed = [r["service_request_id"] for r in Client().get(f"{V2}/requests.json").json()]
+    assert sorted(listed) == sorted([done.pk, master.pk])
+    for case in (refused, withdrawn, duplicate):
+        assert Client().get(f"{V2}/requests/{case.pk}.json").status_code == 404
 
 
 def test_hidden_and_sensitive_cases_are_not_public(people, categories):
@@ -385,6 +442,22 @@ def test_bad_query_parameters_are_a_400_error_list(categories, params):
     response = Client().get(f"{V2}/requests.json", params)
     assert response.status_code == 400
     assert response.json()[0]["code"] == 400
+    assert xml(Client().get(f"{V2}/requests.xml", params)).tag == "errors"
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"end_date": "0001-01-01T00:00:00Z"}, "end_date"),
+        ({"start_date": "9999-12-31T23:00:00-08:00"}, "start_date"),
+        ({"start_date": "1999-12-31T00:00:00+08:00"}, "start_date"),
+        ({"start_date": "2020-01-01T00:00:00Z", "end_date": "2101-01-01T00:00:00Z"}, "end_date"),
+    ],
+)
+def test_dates_outside_2000_to_2100_are_a_400_error_list(categories, params, name):
+    response = Client().get(f"{V2}/requests.json", params)
+    assert response.status_code == 400
+    assert response.json() == [{"code": 400, "description": f"{name} 应在 2000 年至 2100 年之间。"}]
     assert xml(Client().get(f"{V2}/requests.xml", params)).tag == "errors"
 
 

@@ -241,3 +241,41 @@ def test_public_cases_hide_the_reporter_and_sensitive_categories(
     assert "反映人" not in detail.text
     sensitive_url = reverse("feedback:public_detail", args=[sensitive.pk])
     assert client.get(sensitive_url).status_code == 404
+
+
+@pytest.mark.parametrize("lat", ["inf", "nan", "1e999", "91"])
+def test_duplicates_for_a_point_off_the_globe_are_refused_in_chinese(
+    client, resident, people, categories, lat
+):
+    point = grid_centre(GRID)
+    query = {"category": categories["manhole"].pk, "lon": point.x, "lat": lat}
+    response = client.get(reverse("feedback:duplicates"), query)
+    assert response.status_code == 422
+    assert response.json()["cases"] == [] and "经纬度" in response.json()["message"]
+
+
+def test_a_follower_of_a_merged_case_does_not_learn_who_reported_the_master(
+    client, people, categories
+):
+    # given the resident's named report, and a duplicate by a neighbour merged into it
+    people["resident"].display_name = "王小明"
+    people["resident"].save(update_fields=["display_name"])
+    master = registered(people, categories)
+    duplicate = reported(people, categories, reporter="other_resident")
+    services.case_merge(actor=people["supervisor"], case_id=duplicate.pk, master_id=master.pk)
+    # when the neighbour, now a follower, opens the master
+    client.force_login(people["other_resident"])
+    response = client.get(reverse("feedback:detail", args=[master.pk]))
+    # then the case is readable but its reporter is not named, on top or in the timeline
+    assert response.status_code == 200 and master.number in response.text
+    assert "王小明" not in response.text
+
+
+def test_duplicates_at_the_pole_and_the_date_line_are_simply_none(
+    client, resident, people, categories
+):
+    reported(people, categories, category="manhole")
+    for lon, lat in ((0, 90), (180, -90), (-180, 0)):
+        query = {"category": categories["manhole"].pk, "lon": lon, "lat": lat}
+        response = client.get(reverse("feedback:duplicates"), query)
+        assert response.status_code == 200 and response.json() == {"cases": []}, (lon, lat)

