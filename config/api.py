@@ -5,6 +5,7 @@ the user can act on; validation errors list each field with its own message. The
 submitted value is never echoed back: it may be an ID number or a password.
 """
 
+from django.db.utils import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -80,3 +81,17 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     title, detail = _HTTP_ERRORS[404]
     return _problem(request, 404, title, detail)
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """SQLite's one writer can stay busy past the lock timeout under a burst of reports:
+    that is overload, not a fault, so the phone is told to retry (its write is idempotent
+    by client_id). Any other database failure stays a server error."""
+    if "locked" not in str(exc):
+        raise exc
+    response = _problem(
+        request, 503, _("服务繁忙"), _("系统繁忙，请稍后重试，已填写的内容不会丢失。")
+    )
+    response["Retry-After"] = "1"
+    return response

@@ -7,6 +7,7 @@ back to Monday–Friday).
 """
 
 import datetime as dt
+import time
 from functools import lru_cache
 
 import chinese_calendar
@@ -17,7 +18,7 @@ _MAX_DAYS = 3660  # a deadline more than ten years out is a configuration error
 
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
-    override = (_overrides() if overrides is None else overrides).get(day)
+    override = (calendar_overrides() if overrides is None else overrides).get(day)
     if override is not None:
         return override
     try:
@@ -27,14 +28,23 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
 
 
 def calendar_overrides() -> dict[dt.date, bool]:
-    """The CalendarOverride table as {date: is_workday}."""
-    return _overrides()
+    """The CalendarOverride table as {date: is_workday}, read at most once a minute per
+    process (every deadline needs it; an edit reaches other processes within a minute)."""
+    now = time.monotonic()
+    if _cache["until"] <= now:
+        from feedback.models import CalendarOverride
+
+        _cache["table"] = dict(CalendarOverride.objects.values_list("date", "is_workday"))
+        _cache["until"] = now + _OVERRIDES_TTL_SECONDS
+    return _cache["table"]
 
 
-def _overrides() -> dict[dt.date, bool]:
-    from feedback.models import CalendarOverride
+def forget_calendar_overrides() -> None:
+    _cache["until"] = 0.0
 
-    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+
+_OVERRIDES_TTL_SECONDS = 60
+_cache: dict = {"until": 0.0, "table": {}}
 
 
 @lru_cache(maxsize=8)
@@ -63,7 +73,7 @@ def add_working_hours(
     tz = timezone.get_current_timezone()
     local = timezone.localtime(start, tz)
     remaining = dt.timedelta(hours=hours)
-    overrides = _overrides() if overrides is None else overrides
+    overrides = calendar_overrides() if overrides is None else overrides
     day = local.date()
     for _ in range(_MAX_DAYS):
         if is_workday(day, overrides):

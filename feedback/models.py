@@ -90,6 +90,21 @@ class CalendarOverride(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {'+' if self.is_workday else '-'}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _forget_overrides()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_overrides()
+        return result
+
+
+def _forget_overrides() -> None:
+    from feedback.deadlines import forget_calendar_overrides
+
+    forget_calendar_overrides()
+
 
 class CaseState(models.TextChoices):
     REPORTED = "reported", _("待立案")
@@ -194,7 +209,8 @@ class Case(TimeStampedModel):
 
 
 class CaseFollower(models.Model):
-    """Someone told of a case's progress: its reporter, and reporters of merged duplicates."""
+    """Someone told of a case's progress besides its reporter: reporters of merged
+    duplicates."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="followers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")

@@ -101,7 +101,7 @@ def case_report(
                 reporter_name=reporter_name,
                 source=source or SOURCE_FOR_ROLE[role],
             )
-            entry = record(case, action="report", actor=actor, role=role)
+            entry = record(case, action="report", actor=actor, role=role, first=True)
             _attach_photos(case, entry, photos, PhotoStage.BEFORE)
     except IntegrityError:
         # the same client_id raced in from a second request of the same phone
@@ -163,7 +163,6 @@ def _create_case(*, actor, role, client_id, category, grid, lon, lat, **fields) 
     )
     case.number = f"{timezone.localdate(now):%Y%m%d}{case.pk:06d}"
     case.save(update_fields=["number"])
-    CaseFollower.objects.create(case=case, user=actor)
     return case
 
 

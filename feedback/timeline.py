@@ -16,12 +16,13 @@ def record(
     from_state: str = "",
     note: str = "",
     data: dict | None = None,
+    first: bool = False,
 ) -> CaseEntry:
     """Append one timeline entry and emit `case.<action>` for the case's area.
 
     The caller holds the case row locked (select_for_update), so `seq` cannot race.
     """
-    last = case.timeline.aggregate(m=Max("seq"))["m"] or 0
+    last = 0 if first else case.timeline.aggregate(m=Max("seq"))["m"] or 0
     entry = CaseEntry.objects.create(
         case=case,
         seq=last + 1,

@@ -45,27 +45,28 @@ def first_row_at_point(
     sql = _point_sql(model._meta.db_table, field, columns, where, order_by, spatialite)
     lon, lat = float(lon), float(lat)
     bbox = (lon, lon, lat, lat) if spatialite else ()
-    row = _fetch_one(using, sql, (*bbox, *where_params, lon, lat), spatialite)
-    return None if row is None else model.from_db(using, list(columns), row)
+    row = _fetch_one(using, sql, (*bbox, *where_params, lon, lat))
+    return None if row is None else model.from_db(using, columns, row)
 
 
-def _fetch_one(using: str, sql: str, params: tuple, spatialite: bool) -> tuple | None:
+def _fetch_one(using: str, sql: tuple[str, str], params: tuple) -> tuple | None:
     """Run one read on the driver's own cursor when nobody is watching the queries.
 
     Django's cursor wrapper (placeholder rewriting, wrappers, logging) costs more than
     this indexed query; when queries are logged (DEBUG, tests counting queries) or an
     execute wrapper is installed, the ordinary cursor runs it so it stays visible.
     """
+    django_sql, driver_sql = sql
     connection = connections[using]
     if connection.queries_logged or connection.execute_wrappers:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(django_sql, params)
             return cursor.fetchone()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(sql.replace("%s", "?") if spatialite else sql, params)
+            cursor.execute(driver_sql, params)
             return cursor.fetchone()
         finally:
             cursor.close()
@@ -79,20 +80,23 @@ def _point_sql(
     where: str,
     order_by: str,
     spatialite: bool,
-) -> str:
+) -> tuple[str, str]:
+    """The query in Django's placeholder style and in the driver's own."""
     cols = ", ".join(f't."{c}"' for c in columns)
     if not spatialite:
-        return (
+        sql = (
             f'SELECT {cols} FROM "{table}" AS t WHERE {where} AND ST_Intersects('
             f't."{field}", ST_SetSRID(ST_MakePoint(%s, %s), 4326)) '
             f'ORDER BY t."{order_by}" LIMIT 1'
         )
-    return (
+        return sql, sql
+    sql = (
         f'SELECT {cols} FROM "idx_{table}_{field}" AS r CROSS JOIN "{table}" AS t '
         "ON t.id = r.pkid WHERE r.xmin <= %s AND r.xmax >= %s AND r.ymin <= %s "
         f'AND r.ymax >= %s AND {where} AND Intersects(t."{field}", MakePoint(%s, %s, 4326)) '
         f'ORDER BY t."{order_by}" LIMIT 1'
     )
+    return sql, sql.replace("%s", "?")
 
 
 def refresh_statistics(using: str = "default") -> None:

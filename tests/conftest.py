@@ -19,3 +19,14 @@ def media_in_tmp(settings, tmp_path):
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness guards real passwords, not test fixtures."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_overrides():
+    """The override table is cached per process; a rolled-back test must not leave its
+    days behind for the next one."""
+    from feedback.deadlines import forget_calendar_overrides
+
+    forget_calendar_overrides()
+    yield
+    forget_calendar_overrides()

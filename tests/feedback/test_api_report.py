@@ -376,3 +376,24 @@ def test_a_report_costs_one_grid_lookup_and_a_bounded_number_of_queries(
         if '"grid_area"' in q["sql"] and "Intersects" in q["sql"]
     ]
     assert len(grid_lookups) == 1
+
+
+def test_a_busy_database_answers_503_with_retry_after_not_500(rf):
+    from django.db.utils import OperationalError
+
+    from config.api import database_busy
+
+    response = database_busy(rf.post("/api/v1/cases"), OperationalError("database is locked"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert response["Content-Type"] == "application/problem+json"
+    assert "稍后重试" in response.content.decode()
+
+
+def test_other_database_failures_are_not_disguised_as_busy(rf):
+    from django.db.utils import OperationalError
+
+    from config.api import database_busy
+
+    with pytest.raises(OperationalError):
+        database_busy(rf.post("/api/v1/cases"), OperationalError("disk I/O error"))
