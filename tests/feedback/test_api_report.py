@@ -3,6 +3,7 @@ import json
 """Reporting through the API as a phone does: categories, JSON report, photos, 即办."""
 
 import io
+import json
 import uuid
 
 import pytest
