@@ -1,5 +1,3 @@
-import json
-
 """Reporting through the API as a phone does: categories, JSON report, photos, 即办."""
 
 import io
