@@ -9,6 +9,7 @@ password hash is computed once and shared: hashing ~150 passwords would take lon
 loading the whole district.
 """
 
+import os
 import random
 from dataclasses import dataclass
 
@@ -24,7 +25,10 @@ from grid.demo.people import PersonMaker
 from grid.models import Area, AreaLevel, Relation, Resident, ResidentStatus
 
 DEMO_PASSWORD = "gongzhi-demo"
-LOGIN_URL = "http://127.0.0.1:8000/login/"
+# scripts/demo.sh serves on GONGZHI_HOST:GONGZHI_PORT; print the address it will use
+LOGIN_URL = "http://{host}:{port}/login/".format(
+    host=os.environ.get("GONGZHI_HOST", "127.0.0.1"), port=os.environ.get("GONGZHI_PORT", "8000")
+)
 STREET = f"{DISTRICT_CODE}001"
 COMMUNITY = f"{STREET}001"
 WORKER_GRIDS = (f"{COMMUNITY}001", f"{COMMUNITY}002")
