@@ -37,11 +37,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--points", type=int, default=FULL_RUN["points"])
     parser.add_argument("--database", choices=["spatialite", "postgis", "both"], default="both")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--experiments",
-        action="store_true",
-        help="also time experimental variants of our query (not the benchmark's figures)",
-    )
     parser.add_argument("--save", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--from-json", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker", choices=["spatialite", "postgis"], help=argparse.SUPPRESS)
@@ -63,8 +58,6 @@ def main(argv: list[str]) -> int:
     if args.save:
         args.save.write_text(json.dumps(results, indent=1))
     print(report.table(results))
-    if args.experiments:
-        print(report.experiments_table(results))
     _maybe_write_readme(args, results)
     return 0 if all(r["mismatches"] == 0 for r in results.values()) else 1
 
@@ -84,7 +77,6 @@ def _run_in_subprocess(database: str, args: argparse.Namespace, tmp: Path) -> di
     )
     command = [sys.executable, __file__, "--worker", database, "--result-file", str(result_file)]
     command += ["--grids", str(args.grids), "--points", str(args.points), "--seed", str(args.seed)]
-    command += ["--experiments"] if args.experiments else []
     completed = subprocess.run(command, env=env, cwd=ROOT, check=False)
     if completed.returncode != 0:
         raise SystemExit(f"{database}: benchmark worker failed (exit {completed.returncode})")

@@ -55,10 +55,6 @@ def run(args: argparse.Namespace) -> int:
     points = random_points(lattice.district_extent(args.grids), args.points, args.seed)
     result = measure(database, points)
     result["setup"] = {**counts, "versions": _versions(database)}
-    if args.experiments:
-        from bench import grid_lookup_experiments
-
-        result["experiments"] = grid_lookup_experiments.run(database, points, RAW_SQL[database])
     Path(args.result_file).write_text(json.dumps(result))
     return 0
 

@@ -103,24 +103,6 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def experiments_table(results: dict) -> str:
-    lines = ["", "EXPERIMENTAL variants (not the benchmark figures; ratio to raw SQL):"]
-    lines += [
-        "| database | variant | mean ms | p50 ms | p99 ms | mean / raw |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for database, result in results.items():
-        experiments = result.get("experiments", {})
-        raw = experiments.get("raw")
-        for name, s in experiments.items():
-            ratio = s["mean_ms"] / raw["mean_ms"] if raw else float("nan")
-            lines.append(
-                f"| {LABELS[database]} | {name} | {s['mean_ms']:.3f} | {s['p50_ms']:.3f} "
-                f"| {s['p99_ms']:.3f} | {ratio:.2f}× |"
-            )
-    return "\n".join(lines)
-
-
 NOTES_MARKER = "<!-- Hand-written notes below this line survive a rerun of the benchmark. -->"
 
 
@@ -139,7 +121,6 @@ def readme(results: dict, machine: dict, notes: str = "") -> str:
         "# full run: 10,000 grids, 100,000 points, both databases; rewrites this file",
         ".venv/bin/python bench/grid_lookup.py",
         ".venv/bin/python bench/grid_lookup.py --database spatialite --points 5000",
-        ".venv/bin/python bench/grid_lookup.py --experiments  # also time proposed variants",
         "```",
         "",
         "Each database runs in its own subprocess with its own `DATABASE_URL`: SpatiaLite in a",
@@ -178,7 +159,7 @@ def readme(results: dict, machine: dict, notes: str = "") -> str:
     for db, checks in met.items():
         for text, ok in checks:
             lines.append(f"- {LABELS[db]}: {'met' if ok else '**not met**'} — {text}")
-    lines += ["", *_experiments_section(results), NOTES_MARKER, notes.strip("\n"), ""]
+    lines += ["", NOTES_MARKER, notes.strip("\n"), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -196,10 +177,3 @@ def _load_text(results: dict) -> str:
         for db, r in results.items()
         if "load" in r
     )
-
-
-def _experiments_section(results: dict) -> list[str]:
-    if not any("experiments" in r for r in results.values()):
-        return []
-    table = experiments_table(results).strip().splitlines()
-    return ["### Experimental variants (not our code path)", "", *table[1:], ""]

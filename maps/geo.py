@@ -10,16 +10,11 @@ documented join-order hint) and tests the cheap conditions before the geometry.
 from collections.abc import Sequence
 from functools import lru_cache
 
-from django.contrib.gis.geos import Point
 from django.db import connections, models, router
 
 
 def is_spatialite(using: str = "default") -> bool:
     return connections[using].vendor == "sqlite"
-
-
-def point_from_lonlat(lon: float, lat: float) -> Point:
-    return Point(float(lon), float(lat), srid=4326)
 
 
 def first_row_at_point(
@@ -97,11 +92,3 @@ def _point_sql(
         f'ORDER BY t."{order_by}" LIMIT 1'
     )
     return sql, sql.replace("%s", "?")
-
-
-def refresh_statistics(using: str = "default") -> None:
-    """Give SQLite's planner statistics after a bulk load (PostgreSQL's autovacuum does
-    this by itself)."""
-    if is_spatialite(using):
-        with connections[using].cursor() as cursor:
-            cursor.execute("ANALYZE")
