@@ -33,11 +33,7 @@ def publish_on_commit(group: str, event: dict) -> None:
     not later in a socket.
     """
     payload = json.loads(json.dumps(event))
-    transaction.on_commit(lambda: _send(group, payload))
-
-
-def _send(group: str, event: dict) -> None:
-    _send_all([group], event)
+    transaction.on_commit(lambda: _send_all([group], payload))
 
 
 def _send_all(groups: list[str], event: dict) -> None:
