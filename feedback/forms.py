@@ -97,6 +97,20 @@ class ReportForm(DomainErrorMixin, forms.Form):
     def category_object(self) -> Category:
         return Category.objects.select_related("parent").get(pk=self.cleaned_data["category"])
 
+    def report_fields(self) -> dict:
+        """The case_report arguments the form collects: what, where and the retry key.
+        A map position wins over a chosen grid."""
+        data = self.cleaned_data
+        return {
+            "client_id": data["client_id"],
+            "category": self.category_object(),
+            "description": data["description"],
+            "lon": data["lon"],
+            "lat": data["lat"],
+            "grid_code": "" if data["lon"] is not None else data["grid_code"],
+            "address": data["address"],
+        }
+
 
 class OnSpotForm(ReportForm):
     """即办: the report plus what was done, with photos before and after."""

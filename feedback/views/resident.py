@@ -68,13 +68,7 @@ def report(request: HttpRequest) -> HttpResponse:
     try:
         case, _created = services.case_report(
             actor=request.user,
-            client_id=data["client_id"],
-            category=form.category_object(),
-            description=data["description"],
-            lon=data["lon"],
-            lat=data["lat"],
-            grid_code="" if data["lon"] is not None else data["grid_code"],
-            address=data["address"],
+            **form.report_fields(),
             anonymous=data["anonymous"],
             photos=data["photos"],
         )

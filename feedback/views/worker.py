@@ -30,13 +30,7 @@ def on_spot(request: HttpRequest) -> HttpResponse:
     try:
         case, _created = services.case_handle_on_spot(
             actor=request.user,
-            client_id=data["client_id"],
-            category=form.category_object(),
-            description=data["description"],
-            lon=data["lon"],
-            lat=data["lat"],
-            grid_code="" if data["lon"] is not None else data["grid_code"],
-            address=data["address"],
+            **form.report_fields(),
             note=data["note"],
             before=data["before"],
             after=data["after"],
