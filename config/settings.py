@@ -63,6 +63,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
+# Threads that run Django for HTTP requests in each server process (config/asgi.py).
+HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "8"))
+# A body sent without Content-Length is buffered before Django sees it; this caps it
+# (nine photos of 12 MB and the form around them).
+HTTP_UNSIZED_BODY_MAX = 120 * 1024 * 1024
 WSGI_APPLICATION = None
 
 TEMPLATES = [
@@ -83,8 +88,8 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}"
-# Under ASGI every request runs in a thread of its own, so persistent connections pile up
-# one per thread until PostgreSQL refuses clients: connections come from a pool instead.
+# Connections come from a pool and go back after each request: a thread's connection
+# cannot leak past the request, whatever runs the request (HTTP pool, scheduler, tests).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -132,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Pluggable SMS sender for one-time codes; the embedded mode prints codes to the console.
 SMS_SENDER = os.environ.get("GONGZHI_SMS_SENDER", "accounts.sms.ConsoleSender")
 OTP_TTL_SECONDS = 300
+# How long a server process keeps who holds a token and which roles a user has (common/
+# memo.py): the longest a revoked token or removed role still works in *another* process.
+AUTH_MEMO_SECONDS = float(os.environ.get("GONGZHI_AUTH_MEMO_SECONDS", "10"))
 OTP_MAX_ATTEMPTS = 5
 # One code per phone per OTP_RESEND_SECONDS, at most OTP_MAX_PER_HOUR an hour: SMS cost
 # money and a flood of codes is harassment.

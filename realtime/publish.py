@@ -3,15 +3,26 @@
 `emit` writes the event to the outbox in the caller's transaction and, once that
 transaction commits, sends it to the groups of the area and of every area above it, so a
 supervisor of a street sees what happens in each of its grids.
+
+In a served process the request thread does not wait for the send: the server's event
+loop (bound by `BindServerLoop`, see config/asgi.py) owns one queue and one task that
+sends in commit order. The outbox row is the record; the socket is only a notification,
+so a request never slows down or fails because a screen is slow. Outside a server
+(management commands, the scheduler before the first request, tests without a loop) the
+send happens inline.
 """
 
+import asyncio
 import json
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from realtime.groups import area_group, area_groups_upwards
+
+log = logging.getLogger(__name__)
 
 
 def emit(*, area_code: str, kind: str, payload: dict) -> int:
@@ -36,9 +47,80 @@ def publish_on_commit(group: str, event: dict) -> None:
     transaction.on_commit(lambda: _send_all([group], payload))
 
 
+class LoopSender:
+    """Hands messages from any thread to one task on `loop`, which sends them in order."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._queue: asyncio.Queue | None = None
+        self._task: asyncio.Task | None = None
+
+    def submit(self, groups: list[str], message: dict) -> bool:
+        """Queue a send without waiting; False when the loop no longer runs."""
+        if self.loop.is_closed() or not self.loop.is_running():
+            return False
+        try:
+            self.loop.call_soon_threadsafe(self._put, groups, message)
+        except RuntimeError:  # closed between the check and the call
+            return False
+        return True
+
+    def _put(self, groups: list[str], message: dict) -> None:
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+            self._task = self.loop.create_task(self._drain(self._queue))
+        self._queue.put_nowait((groups, message))
+
+    async def _drain(self, queue: asyncio.Queue) -> None:
+        while True:
+            groups, message = await queue.get()
+            try:
+                await _group_send_all(groups, message)
+            except Exception:  # a full or unreachable layer must not stop later events
+                log.exception("realtime send to %s failed", groups)
+            finally:
+                queue.task_done()
+
+    async def drained(self) -> None:
+        """Wait until everything queued so far has been sent (for tests and shutdown)."""
+        if self._queue is not None:
+            await self._queue.join()
+
+
+_sender: LoopSender | None = None
+
+
+def bind_server_loop(loop: asyncio.AbstractEventLoop) -> LoopSender:
+    """Send through `loop` from now on (the ASGI server's loop of this process)."""
+    global _sender
+    if _sender is None or _sender.loop is not loop:
+        _sender = LoopSender(loop)
+    return _sender
+
+
+def unbind_server_loop() -> None:
+    global _sender
+    _sender = None
+
+
+class BindServerLoop:
+    """ASGI wrapper: the first call in a process binds its event loop for sending."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        loop = asyncio.get_running_loop()
+        if _sender is None or _sender.loop is not loop:
+            bind_server_loop(loop)
+        await self.app(scope, receive, send)
+
+
 def _send_all(groups: list[str], event: dict) -> None:
-    """One hop into the event loop for all groups: each hop costs more than a send."""
-    async_to_sync(_group_send_all)(groups, {"type": "event.message", "event": event})
+    message = {"type": "event.message", "event": event}
+    if _sender is not None and _sender.submit(groups, message):
+        return
+    async_to_sync(_group_send_all)(groups, message)
 
 
 async def _group_send_all(groups: list[str], message: dict) -> None:
@@ -47,4 +129,4 @@ async def _group_send_all(groups: list[str], message: dict) -> None:
         await layer.group_send(group, message)
 
 
-__all__ = ["area_group", "emit", "publish_on_commit"]
+__all__ = ["BindServerLoop", "area_group", "emit", "publish_on_commit"]
