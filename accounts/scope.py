@@ -2,26 +2,47 @@
 them. Superusers are the platform's operators and see everything."""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import Role, RoleAssignment, User
+from common.memo import Memo
+
+
+class Held(NamedTuple):
+    role: str
+    area_code: str
+    department_id: int | None
+
+
+# Every scoped read and every transition asks which roles its user holds.
+held_memo = Memo("role assignments", seconds=settings.AUTH_MEMO_SECONDS)
+
+
+def held_roles(user: User) -> tuple[Held, ...]:
+    """The user's role assignments (role, area code, department)."""
+    if not user.is_authenticated:
+        return ()
+    return held_memo.get(user.pk, lambda: _held(user.pk))
+
+
+def _held(user_id: int) -> tuple[Held, ...]:
+    rows = RoleAssignment.objects.filter(user_id=user_id).values_list(
+        "role", "area__code", "department_id"
+    )
+    return tuple(Held(*row) for row in rows)
 
 
 def scope_codes(user: User, roles: Iterable[str] | None = None) -> list[str]:
     """The area codes under which `user` may read, for the given roles (all when None)."""
-    if not user.is_authenticated:
-        return []
-    assignments = RoleAssignment.objects.filter(user=user)
-    if roles is not None:
-        assignments = assignments.filter(role__in=list(roles))
-    return sorted(set(assignments.values_list("area__code", flat=True)))
+    wanted = None if roles is None else set(roles)
+    return sorted({h.area_code for h in held_roles(user) if wanted is None or h.role in wanted})
 
 
 def has_role(user: User, *roles: str) -> bool:
-    return (
-        user.is_authenticated and RoleAssignment.objects.filter(user=user, role__in=roles).exists()
-    )
+    return any(h.role in roles for h in held_roles(user))
 
 
 def code_prefix_q(field: str, codes: Iterable[str]) -> Q:

@@ -25,8 +25,8 @@ from accounts.models import Department, Role, User
 from accounts.scope import has_role, scope_codes
 from common.api_types import Text
 from common.errors import InvalidInput, NotFound, NotPermitted
+from feedback import catalog, selectors, services
 from feedback import photos as photo_files
-from feedback import selectors, services
 from feedback.models import Case, CaseEntry, CasePhoto, Category
 from feedback.schemas import (
     AREA_CODE,
@@ -117,7 +117,7 @@ def _with_timeline(case: Case) -> Case:
 
 
 def _category(code: str) -> Category:
-    category = Category.objects.filter(code=code).first()
+    category = catalog.category_by_code(code)
     if category is None:
         raise InvalidInput(_("事件类别不存在。"), field="category")
     return category

@@ -4,12 +4,24 @@ Categories are shared by every district; each district gets its own line departm
 and a CategoryRoute per leaf, so the same category goes to each district's department.
 """
 
+import copy
+
 from django.db import transaction
 
 from accounts.models import Department
+from common.memo import Memo
 from feedback.data.categories import COMPONENTS, DEPARTMENTS, EVENTS
 from feedback.models import Category, CategoryKind, CategoryRoute
 from grid.models import Area
+
+# Categories by code: every report names one, and they change a few times a year.
+leaves = Memo("categories", seconds=60)
+
+
+def category_by_code(code: str) -> Category | None:
+    """The category with `code` (a copy: callers may attach it to a new case)."""
+    category = leaves.get(code, lambda: Category.objects.filter(code=code).first())
+    return copy.copy(category) if category is not None else None
 
 
 def department_code(district: Area, key: str) -> str:

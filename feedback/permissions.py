@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Role, User
+from accounts.scope import held_roles
 from common.errors import NotPermitted
 from feedback.models import Case
 
@@ -13,11 +14,8 @@ def acting_role(user: User, case: Case, roles: tuple[str, ...]) -> str:
     """The first of `roles` the user holds over the case's area, or NotPermitted."""
     if user.is_superuser:
         return roles[0]
-    held = RoleAssignment.objects.filter(user=user, role__in=roles).values_list(
-        "role", "area__code", "department_id"
-    )
-    for role, code, department_id in held:
-        if not case.area_code.startswith(code):
+    for role, code, department_id in held_roles(user):
+        if role not in roles or not case.area_code.startswith(code):
             continue
         if role == Role.HANDLER and department_id != case.department_id:
             continue
@@ -29,11 +27,8 @@ def role_over_area(user: User, area_code: str, roles: tuple[str, ...]) -> str:
     """The first of `roles` the user holds over `area_code` (for reports before a case)."""
     if user.is_superuser:
         return roles[0]
-    held = RoleAssignment.objects.filter(user=user, role__in=roles).values_list(
-        "role", "area__code"
-    )
-    for role, code in held:
-        if area_code.startswith(code):
+    for role, code, _department in held_roles(user):
+        if role in roles and area_code.startswith(code):
             return role
     raise NotPermitted(_("您不能在该网格上报事件。"))
 

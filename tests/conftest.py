@@ -22,6 +22,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_memos():
+    """Tokens, roles and categories are memoised per process, and SQLite reuses the ids
+    of rolled-back rows: one test's answers must not serve the next."""
+    from common.memo import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def fresh_calendar_overrides():
     """The override table is cached per process; a rolled-back test must not leave its
     days behind for the next one."""
