@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
 
 from feedback.demo_story import Entry, Story
 from feedback.models import Case, CaseEntry, CaseFollower, CaseState
+from feedback.services import case_number
 
 BATCH = 500
 
@@ -27,7 +27,7 @@ def write_history(drafts: list) -> None:
     merged = []
     for draft, case in zip(drafts, cases, strict=True):
         story = draft.story
-        case.number = f"{timezone.localdate(story.reported_at):%Y%m%d}{case.pk:06d}"
+        case.number = case_number(case.pk, story.reported_at)
         case.created_at, case.updated_at = story.reported_at, story.last_at
         if story.state == CaseState.MERGED:
             case.state = CaseState.MERGED

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
+from common.db import next_id
 from common.errors import Conflict, InvalidInput, NotFound
 from feedback import deadlines
 from feedback.models import (
@@ -76,11 +77,9 @@ def case_report(
 ) -> tuple[Case, bool]:
     """Report a case; a retry with the same `client_id` returns the first one.
 
-    Returns the case and whether it was created by this call.
+    Returns the case and whether it was created by this call. A retry is found by the
+    unique `client_id` when its insert fails, not by a lookup before every first try.
     """
-    existing = _existing_report(actor, client_id)
-    if existing is not None:
-        return existing, False
     grid = _grid_of_report(lon, lat, grid_code)
     role = role_over_area(actor, grid.code, REPORTING_ROLES)
     _check_report(category, description, priority, photos)
@@ -104,7 +103,7 @@ def case_report(
             entry = record(case, action="report", actor=actor, role=role, first=True)
             _attach_photos(case, entry, photos, PhotoStage.BEFORE)
     except IntegrityError:
-        # the same client_id raced in from a second request of the same phone
+        # a retry of a report that was saved (or is being saved) by an earlier request
         existing = _existing_report(actor, client_id)
         if existing is None:
             raise
@@ -148,8 +147,10 @@ def _check_report(
 
 def _create_case(*, actor, role, client_id, category, grid, lon, lat, **fields) -> Case:
     now = timezone.now()
-    case = Case.objects.create(
-        number=f"T{uuid.uuid4().hex[:18]}",  # replaced below, once the id is known
+    pk = next_id(Case)  # the number carries the id: one INSERT, no UPDATE after it
+    return Case.objects.create(
+        pk=pk,
+        number=case_number(pk, now),
         client_id=client_id,
         category=category,
         grid=grid,
@@ -161,9 +162,11 @@ def _create_case(*, actor, role, client_id, category, grid, lon, lat, **fields) 
         due_at=deadlines.add_working_hours(now, category.register_hours),
         **fields,
     )
-    case.number = f"{timezone.localdate(now):%Y%m%d}{case.pk:06d}"
-    case.save(update_fields=["number"])
-    return case
+
+
+def case_number(pk: int, reported_at: dt.datetime) -> str:
+    """What people read out on the phone: the local report date and the id."""
+    return f"{timezone.localdate(reported_at):%Y%m%d}{pk:06d}"
 
 
 def _attach_photos(
