@@ -225,7 +225,8 @@ class CaseFollower(models.Model):
 class CaseEntry(models.Model):
     """One line of a case's timeline. Append-only: never updated, never deleted."""
 
-    case = models.ForeignKey(Case, models.PROTECT, related_name="timeline")
+    # No index of its own: the unique (case, seq) index serves every lookup by case.
+    case = models.ForeignKey(Case, models.PROTECT, related_name="timeline", db_index=False)
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=20)
     actor = models.ForeignKey(
