@@ -64,7 +64,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
 # Threads that run Django for HTTP requests in each server process (config/asgi.py).
-HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "8"))
+HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "4"))
 # A body sent without Content-Length is buffered before Django sees it; this caps it
 # (nine photos of 12 MB and the form around them).
 HTTP_UNSIZED_BODY_MAX = 120 * 1024 * 1024
@@ -118,7 +118,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "realtime.layers.PipelinedPubSubLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }

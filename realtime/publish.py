@@ -73,13 +73,14 @@ class LoopSender:
 
     async def _drain(self, queue: asyncio.Queue) -> None:
         while True:
-            groups, message = await queue.get()
+            batch = [await queue.get()]
+            while not queue.empty():  # what piled up while the last batch was sent
+                batch.append(queue.get_nowait())
             try:
-                await _group_send_all(groups, message)
-            except Exception:  # a full or unreachable layer must not stop later events
-                log.exception("realtime send to %s failed", groups)
+                await _send_batch([(g, message) for groups, message in batch for g in groups])
             finally:
-                queue.task_done()
+                for _sent in batch:
+                    queue.task_done()
 
     async def drained(self) -> None:
         """Wait until everything queued so far has been sent (for tests and shutdown)."""
@@ -124,9 +125,24 @@ def _send_all(groups: list[str], event: dict) -> None:
 
 
 async def _group_send_all(groups: list[str], message: dict) -> None:
+    await _send_batch([(group, message) for group in groups])
+
+
+async def _send_batch(sends: list[tuple[str, dict]]) -> None:
+    """Send all at once where the layer can (realtime.layers); if that fails, one by
+    one, so one bad send (a full channel, a refused name) costs only itself."""
     layer = get_channel_layer()
-    for group in groups:
-        await layer.group_send(group, message)
+    if hasattr(layer, "group_send_many"):
+        try:
+            await layer.group_send_many(sends)
+            return
+        except Exception:
+            log.warning("batched realtime send failed; sending one by one", exc_info=True)
+    for group, message in sends:
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # the outbox row stays; a reconnecting screen replays it
+            log.exception("realtime send to %s failed", group)
 
 
 __all__ = ["BindServerLoop", "area_group", "emit", "publish_on_commit"]

@@ -69,14 +69,13 @@ async def test_a_report_over_http_reaches_the_street_supervisor_and_not_the_neig
         channel_layers.backends.clear()
 
 
+@pytest.mark.parametrize("layers", LAYERS)
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_a_failed_send_does_not_stop_the_events_after_it(people):
+async def test_a_failed_send_does_not_stop_the_events_sent_with_or_after_it(layers, people):
     import asyncio
 
-    with override_settings(
-        CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    ):
+    with override_settings(CHANNEL_LAYERS=layers):
         channel_layers.backends.clear()
         supervisor = await connect_as(people["supervisor"])
         await supervisor.receive_json_from()

@@ -16,7 +16,7 @@ def redis_layer_settings() -> dict:
     url = os.environ.get("GONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     return {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "realtime.layers.PipelinedPubSubLayer",
             "CONFIG": {"hosts": [url]},
         }
     }
