@@ -176,11 +176,11 @@ def _entry_extra(entry) -> str:
     data = entry.data
     if entry.action == "dispatch":
         department = Department.objects.filter(pk=data.get("department")).first()
-        return f"{_('派往')} {department.name}" if department else ""
+        return _("派往 %(name)s") % {"name": department.name} if department else ""
     if entry.action == "merge":
-        return f"{_('并入')} {data.get('master_number', '')}"
+        return _("并入 %(number)s") % {"number": data.get("master_number", "")}
     if entry.action == "absorb":
-        return f"{_('并入重复事件')} {data.get('duplicate_number', '')}"
+        return _("并入重复事件 %(number)s") % {"number": data.get("duplicate_number", "")}
     if entry.action == "escalate":
         return _("第 %(level)s 次督办，超期 %(hours)s 小时") % {
             "level": data.get("level", ""),
