@@ -268,10 +268,19 @@ class CasePhoto(models.Model):
     thumbnail = models.ImageField(upload_to="cases/%Y/%m/thumbs/")
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, blank=True)  # of the uploaded file
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            # A phone that retries an upload sends the same file again: one photo.
+            models.UniqueConstraint(
+                fields=["case", "stage", "digest"],
+                condition=~models.Q(digest=""),
+                name="photo_once_per_case_stage",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.stage} {self.pk}"

@@ -4,6 +4,7 @@ Re-encoding drops every metadata block (GPS above all) and anything smuggled aft
 image data; the orientation tag is applied first so the picture stays upright.
 """
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ class PreparedPhoto:
     thumbnail: bytes
     width: int
     height: int
+    digest: str  # SHA-256 of the file as uploaded: a retried upload is recognised by it
 
 
 def prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
@@ -43,7 +45,8 @@ def prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
     picture.thumbnail((MAX_EDGE, MAX_EDGE))
     thumb = picture.copy()
     thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
-    return PreparedPhoto(_jpeg(picture), _jpeg(thumb), picture.width, picture.height)
+    digest = hashlib.sha256(data).hexdigest()
+    return PreparedPhoto(_jpeg(picture), _jpeg(thumb), picture.width, picture.height, digest)
 
 
 def _open(data: bytes, name: str) -> Image.Image:

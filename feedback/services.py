@@ -172,7 +172,11 @@ def case_number(pk: int, reported_at: dt.datetime) -> str:
 def _attach_photos(
     case: Case, entry: CaseEntry, photos: Sequence[PreparedPhoto], stage: str
 ) -> None:
-    for n, photo in enumerate(photos, start=1):
+    """Store the photos the case does not hold yet at `stage` (the same file chosen twice,
+    or sent again by a retry, is stored once)."""
+    if not photos:
+        return
+    for n, photo in enumerate(_unseen(case, stage, photos), start=1):
         stem = f"{case.number}-{entry.seq}-{n}"
         CasePhoto.objects.create(
             case=case,
@@ -180,9 +184,20 @@ def _attach_photos(
             stage=stage,
             width=photo.width,
             height=photo.height,
+            digest=photo.digest,
             image=ContentFile(photo.image, name=f"{stem}.jpg"),
             thumbnail=ContentFile(photo.thumbnail, name=f"{stem}-t.jpg"),
         )
+
+
+def _unseen(case: Case, stage: str, photos: Sequence[PreparedPhoto]) -> list[PreparedPhoto]:
+    """The photos this case does not hold yet at `stage` (a retry resends the others)."""
+    held = set(case.photos.filter(stage=stage).values_list("digest", flat=True))
+    fresh = {}
+    for photo in photos:
+        if photo.digest not in held:
+            fresh.setdefault(photo.digest, photo)
+    return list(fresh.values())
 
 
 @transaction.atomic
@@ -195,11 +210,14 @@ def case_add_photos(*, actor: User, case_id: int, photos: Sequence[PreparedPhoto
     _require_state(case, *OPEN_STATES)
     if not photos:
         raise InvalidInput(_("请选择照片。"), field="photos")
+    fresh = _unseen(case, PhotoStage.BEFORE, photos)
+    if not fresh:
+        return case  # every file is already there: a retry of an upload that was saved
     held = case.photos.filter(stage=PhotoStage.BEFORE).count()
-    if held + len(photos) > MAX_PHOTOS:
+    if held + len(fresh) > MAX_PHOTOS:
         raise InvalidInput(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
     entry = record(case, action="add_photos", actor=actor, role=role)
-    _attach_photos(case, entry, photos, PhotoStage.BEFORE)
+    _attach_photos(case, entry, fresh, PhotoStage.BEFORE)
     return case
 
 

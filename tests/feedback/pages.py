@@ -1,6 +1,7 @@
 """What the page tests share: a filled-in report form and real photo uploads."""
 
 import uuid
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -25,7 +26,9 @@ def report_data(category, **overrides) -> dict:
 
 
 def jpeg(name: str = "photo.jpg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, image_bytes("JPEG"), content_type="image/jpeg")
+    """A small JPEG whose pixels differ by name: the same file twice is stored once."""
+    size = (64 + zlib.crc32(name.encode()) % 64, 48)
+    return SimpleUploadedFile(name, image_bytes("JPEG", size=size), content_type="image/jpeg")
 
 
 def not_a_photo(name: str = "photo.jpg") -> SimpleUploadedFile:

@@ -249,13 +249,37 @@ def test_photos_of_a_case_someone_cannot_see_are_404(people, categories):
 def test_no_more_than_nine_photos_per_case(people, categories):
     phone = bearer_client(people["resident"])
     _, case = post_json(phone, "/cases", report_body())
-    png = image_bytes("PNG")
+    pngs = [image_bytes("PNG", size=(64 + n, 48)) for n in range(10)]
     url = f"{API}/cases/{case['id']}/photos"
-    assert (
-        phone.post(url, {"photos": [upload(f"{n}.png", png) for n in range(6)]}).status_code == 201
-    )
-    response = phone.post(url, {"photos": [upload(f"{n}.png", png) for n in range(4)]})
+    first = phone.post(url, {"photos": [upload(f"{n}.png", pngs[n]) for n in range(6)]})
+    assert first.status_code == 201
+    response = phone.post(url, {"photos": [upload(f"{n}.png", pngs[n]) for n in range(6, 10)]})
     assert_problem(response, 422, "最多上传 9 张照片。")
+
+
+def test_a_retried_upload_stores_its_photos_once(people, categories):
+    files = {
+        "a.jpg": jpeg_with_gps(),
+        "b.png": image_bytes("PNG"),
+        "c.webp": image_bytes("WEBP", size=(50, 50)),
+    }
+
+    def sending(*names: str) -> dict:
+        return {"photos": [upload(name, files[name.split("-")[-1]]) for name in names]}
+
+    # given a phone whose first upload was saved but whose answer was lost
+    phone = bearer_client(people["resident"])
+    _, case = post_json(phone, "/cases", report_body())
+    url = f"{API}/cases/{case['id']}/photos"
+    assert phone.post(url, sending("a.jpg", "b.png")).status_code == 201
+    # when it sends the same files again (one of them twice), then those and a new one
+    retry = phone.post(url, sending("a.jpg", "again-a.jpg", "b.png"))
+    more = phone.post(url, sending("a.jpg", "b.png", "c.webp"))
+    # then each file is stored once, and only the new one made a timeline entry
+    assert retry.status_code == 201 and more.status_code == 201
+    assert CasePhoto.objects.filter(case_id=case["id"]).count() == 3
+    actions = [entry["action"] for entry in more.json()["timeline"]]
+    assert actions.count("add_photos") == 2
 
 
 # --- duplicates ----------------------------------------------------------------------------

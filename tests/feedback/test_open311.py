@@ -239,7 +239,7 @@ def test_media_is_uploaded_without_exif_and_linked_as_media_url(api_key, categor
 
 
 def with_photos(people, categories, n: int = 1, **kwargs) -> Case:
-    photos = [prepare(jpeg_with_gps()) for _ in range(n)]
+    photos = [prepare(jpeg_with_gps(size=(800 + i, 600))) for i in range(n)]
     return reported(people, categories, photos=photos, **kwargs)
 
 
