@@ -4,7 +4,8 @@
 # required; elsewhere a missing PostgreSQL is reported and SpatiaLite runs alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GONGZHI_EXTRA_APT="chromium" bash scripts/bootstrap.sh
+# fonts-wqy-microhei: headless Chromium has no CJK font, and its screenshots showed boxes.
+GONGZHI_EXTRA_APT="chromium fonts-wqy-microhei" bash scripts/bootstrap.sh
 PY=.venv/bin/python
 say() { printf '\033[1;34m[gongzhi-test]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[gongzhi-test]\033[0m %s\n' "$*" >&2; exit 1; }
