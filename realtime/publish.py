@@ -111,9 +111,7 @@ class BindServerLoop:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        loop = asyncio.get_running_loop()
-        if _sender is None or _sender.loop is not loop:
-            bind_server_loop(loop)
+        bind_server_loop(asyncio.get_running_loop())  # a no-op once bound
         await self.app(scope, receive, send)
 
 
