@@ -7,6 +7,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -17,8 +18,8 @@ from pathlib import Path
 from bench.http_load import fire, post_json, request_once
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUNDS = 2  # ours, bare, ours, bare: neither path always runs on a warmer server
-WARM_UP = 100
+WARM_UP = 100  # per path, before the measured rounds
+JIFFY_MS = 1000 / os.sysconf("SC_CLK_TCK")
 CATEGORY = "1302"  # 机动车乱停放, among the most reported
 REPORT_PATH, BARE_PATH, TOKEN_PATH = "/api/v1/cases", "/bench/bare-case", "/api/v1/auth/token"
 
@@ -31,7 +32,9 @@ def run(args) -> int:
     result = {"setup": _load_demo(), "runs": {}}
     rng = random.Random(f"case-intake:{args.worker}")
     for workers in [int(n) for n in args.workers.split(",")]:
-        result["runs"][str(workers)] = _measure(rng, workers, args.requests, args.concurrency)
+        result["runs"][str(workers)] = _measure(
+            rng, workers, args.requests, args.rounds, args.concurrency
+        )
     Path(args.result_file).write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
@@ -51,6 +54,7 @@ def _fresh_database(database: str) -> None:
 
 
 def _load_demo() -> dict:
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, connections
 
@@ -65,7 +69,15 @@ def _load_demo() -> dict:
         "demo": out.getvalue().strip(),
         "cases_before": Case.objects.count(),
         "versions": _versions(connection),
+        "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[1],
+        "http_threads": settings.HTTP_THREADS,
     }
+    if settings.REDIS_URL:
+        import redis
+
+        setup["versions"]["redis"] = redis.Redis.from_url(settings.REDIS_URL).info()[
+            "redis_version"
+        ]
     connections.close_all()
     return setup
 
@@ -106,40 +118,56 @@ def _bodies(rng: random.Random, count: int) -> list[tuple[dict, dict]]:
     return pairs
 
 
-def _measure(rng: random.Random, workers: int, requests: int, concurrency: int) -> dict:
+def _measure(rng, workers: int, requests: int, rounds: int, concurrency: int) -> dict:
     port = _free_port()
     server = _start_server(port, workers)
     try:
         token = asyncio.run(_token(port))
-        runs = _rounds(rng, port, token, requests, concurrency)
+        runs = _rounds(rng, port, token, requests, rounds, concurrency)
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server's own process group, and only it
         server.wait(timeout=30)
     return runs
 
 
-def _rounds(rng, port: int, token: str, requests: int, concurrency: int) -> dict:
+def _rounds(rng, port: int, token: str, requests: int, rounds: int, concurrency: int) -> dict:
+    """Warm up both paths, then `rounds` rounds of both; which path goes first alternates
+    (ours, bare, bare, ours, …) so that neither always runs on a warmer server."""
     warm = _bodies(rng, WARM_UP)
     asyncio.run(fire(port, [post_json(port, REPORT_PATH, a, token) for a, _b in warm], 4))
     asyncio.run(fire(port, [post_json(port, BARE_PATH, b) for _a, b in warm], 4))
-    per_round = requests // ROUNDS
+    paths = {"ours": (REPORT_PATH, 0, token), "bare": (BARE_PATH, 1, "")}
     measured = {"ours": [], "bare": []}
+    busy = {"ours": [], "bare": []}  # machine-wide busy jiffies per round
     sent = {"ours": [], "bare": []}
     load = [os.getloadavg()[0]]
-    for _round in range(ROUNDS):
-        pairs = _bodies(rng, per_round)
-        for name, path, index in (("ours", REPORT_PATH, 0), ("bare", BARE_PATH, 1)):
+    for n in range(rounds):
+        pairs = _bodies(rng, requests // rounds + (n < requests % rounds))
+        for name in ("ours", "bare") if n % 2 == 0 else ("bare", "ours"):
+            path, index, bearer = paths[name]
             bodies = [pair[index] for pair in pairs]
-            raw = [post_json(port, path, body, token if name == "ours" else "") for body in bodies]
+            raw = [post_json(port, path, body, bearer) for body in bodies]
+            before = _busy_jiffies()
             measured[name].append(asyncio.run(fire(port, raw, concurrency)))
+            busy[name].append(_busy_jiffies() - before)
             sent[name] += [body["client_id"] for body in bodies]
     load.append(os.getloadavg()[0])
-    summary = {name: _combined(results, sent[name]) for name, results in measured.items()}
+    summary = {name: _combined(measured[name], busy[name], sent[name]) for name in measured}
     summary["load"] = load
+    summary["warm_up"] = WARM_UP
     return summary
 
 
-def _combined(results: list, client_ids: list[str]) -> dict:
+def _busy_jiffies() -> int:
+    """Busy time of the whole machine (all cores), in jiffies: total − idle − iowait
+    from the first line of /proc/stat (guest time is already counted in user)."""
+    with open("/proc/stat") as stat:
+        fields = [int(n) for n in stat.readline().split()[1:9]]
+    idle, iowait = fields[3], fields[4]  # user nice system idle iowait irq softirq steal
+    return sum(fields) - idle - iowait
+
+
+def _combined(results: list, busy: list[int], client_ids: list[str]) -> dict:
     from bench.http_load import LoadResult
 
     combined = LoadResult(
@@ -152,6 +180,9 @@ def _combined(results: list, client_ids: list[str]) -> dict:
     return {
         **combined.summary(),
         "rounds_per_second": [round(r.per_second, 1) for r in results],
+        "median_per_second": round(statistics.median(r.per_second for r in results), 1),
+        "busy_jiffies": busy,
+        "cpu_ms_per_request": round(sum(busy) * JIFFY_MS / combined.requests, 2),
         "rows": _rows_with(client_ids),
     }
 
