@@ -88,11 +88,13 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}"
-# Connections come from a pool and go back after each request: a thread's connection
-# cannot leak past the request, whatever runs the request (HTTP pool, scheduler, tests).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Each HTTP thread keeps its connection (the pool of threads is fixed, config/asgi.py):
+    # opening one loads SpatiaLite, which cost more CPU than the request it served.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # SQLite has one writer at a time. A transaction that reads and then writes cannot be
     # upgraded while another writes ("database is locked" at once), so each transaction
     # takes the write lock when it begins and the others queue for up to `timeout` s.
@@ -103,6 +105,7 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+    # PostgreSQL connections come from a pool and go back after each request.
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("GONGZHI_DB_POOL_MIN", "2")),
