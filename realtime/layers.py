@@ -16,11 +16,13 @@ class PipelinedPubSubLayer(RedisPubSubChannelLayer):
         """`group_send` for each (group, message), one pipeline per Redis shard."""
         layer = self._get_layer()  # the library's per-event-loop layer
         by_shard: dict = {}
+        serialized: dict[int, bytes] = {}  # an event goes to several groups: pack it once
         for group, message in sends:
             channel = layer._get_group_channel_name(group)
-            by_shard.setdefault(layer._get_shard(channel), []).append(
-                (channel, self.serialize(message))
-            )
+            data = serialized.get(id(message))
+            if data is None:
+                data = serialized[id(message)] = self.serialize(message)
+            by_shard.setdefault(layer._get_shard(channel), []).append((channel, data))
         for shard, items in by_shard.items():
             async with shard._lock:  # the shard's own lock, as its publish() takes it
                 shard._ensure_redis()
