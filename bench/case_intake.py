@@ -1,7 +1,7 @@
 """Case intake: reports per second through the real API against a bare insert view.
 
     .venv/bin/python bench/case_intake.py [--database spatialite|postgis|both]
-        [--requests 4000] [--rounds 4] [--concurrency 16] [--workers 2,4] [--no-readme]
+        [--requests 4000] [--rounds 4] [--concurrency 16] [--workers N,M] [--no-readme]
 
 Each database runs in its own subprocess with its own environment (bench/
 case_intake_worker.py): a fresh database is migrated and loaded with `manage.py demo`
@@ -48,7 +48,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per run")
     parser.add_argument("--concurrency", type=int, default=16, help="open connections")
-    parser.add_argument("--workers", default="2,4", help="uvicorn worker counts to measure")
+    parser.add_argument(
+        "--workers",
+        help="uvicorn worker counts to measure (default: 1,2 on SpatiaLite, the embedded "
+        "mode's one process and one more; 2,4 on PostGIS, one and two per core)",
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not touch bench/README.md")
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)

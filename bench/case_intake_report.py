@@ -116,7 +116,7 @@ def section(results: dict, meta: dict) -> str:
         "## Case intake (`bench/case_intake.py`)",
         "",
         "```",
-        "# both databases, 2 and 4 uvicorn workers, 4 rounds; rewrites this section",
+        "# SpatiaLite 1 and 2 workers, PostGIS 2 and 4, 4 rounds; rewrites this section",
         ".venv/bin/python bench/case_intake.py",
         ".venv/bin/python bench/case_intake.py --database postgis --workers 4 --no-readme",
         "```",

@@ -24,6 +24,9 @@ CATEGORY = "1302"  # 机动车乱停放, among the most reported
 REPORT_PATH, BARE_PATH, TOKEN_PATH = "/api/v1/cases", "/bench/bare-case", "/api/v1/auth/token"
 
 
+DEFAULT_WORKERS = {"spatialite": "1,2", "postgis": "2,4"}
+
+
 def run(args) -> int:
     _fresh_database(args.worker)
     import django
@@ -31,7 +34,8 @@ def run(args) -> int:
     django.setup()
     result = {"setup": _load_demo(), "runs": {}}
     rng = random.Random(f"case-intake:{args.worker}")
-    for workers in [int(n) for n in args.workers.split(",")]:
+    counts = args.workers or DEFAULT_WORKERS[args.worker]
+    for workers in [int(n) for n in counts.split(",")]:
         result["runs"][str(workers)] = _measure(
             rng, workers, args.requests, args.rounds, args.concurrency
         )
