@@ -22,10 +22,29 @@ def record(
 
     The caller holds the case row locked (select_for_update), so `seq` cannot race.
     """
-    last = 0 if first else case.timeline.aggregate(m=Max("seq"))["m"] or 0
-    entry = CaseEntry.objects.create(
+    seq = 1 if first else (case.timeline.aggregate(m=Max("seq"))["m"] or 0) + 1
+    entry = new_entry(case, seq, action=action, actor=actor, role=role,
+                      from_state=from_state, note=note, data=data)  # fmt: skip
+    entry.save()
+    emit(area_code=case.area_code, kind=f"case.{action}", payload=event_payload(case, entry))
+    return entry
+
+
+def new_entry(
+    case: Case,
+    seq: int,
+    *,
+    action: str,
+    actor: User | None,
+    role: str = "",
+    from_state: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> CaseEntry:
+    """A timeline entry, not saved yet (for writers that save rows together)."""
+    return CaseEntry(
         case=case,
-        seq=last + 1,
+        seq=seq,
         action=action,
         actor=actor,
         actor_role=role,
@@ -34,8 +53,6 @@ def record(
         note=note,
         data=data or {},
     )
-    emit(area_code=case.area_code, kind=f"case.{action}", payload=event_payload(case, entry))
-    return entry
 
 
 def event_payload(case: Case, entry: CaseEntry) -> dict:

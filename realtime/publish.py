@@ -15,6 +15,7 @@ send happens inline.
 import asyncio
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -22,19 +23,33 @@ from django.db import transaction
 
 from realtime.groups import area_group, area_groups_upwards
 
+if TYPE_CHECKING:
+    from realtime.models import Event
+
 log = logging.getLogger(__name__)
 
 
 def emit(*, area_code: str, kind: str, payload: dict) -> int:
     """Record an event for `area_code` and publish it after commit; returns its id."""
+    event = new_event(area_code=area_code, kind=kind, payload=payload)
+    event.save()
+    send_after_commit(event)
+    return event.pk
+
+
+def new_event(*, area_code: str, kind: str, payload: dict) -> "Event":
+    """The outbox row of an event, not saved yet (for writers that save rows together)."""
     from realtime.models import Event
 
     payload = json.loads(json.dumps(payload))  # an unserialisable payload fails here
-    event = Event.objects.create(area_code=area_code, kind=kind, payload=payload)
-    message = {"id": event.pk, "type": kind, "area": area_code, "data": payload}
-    groups = area_groups_upwards(area_code)
+    return Event(area_code=area_code, kind=kind, payload=payload)
+
+
+def send_after_commit(event: "Event") -> None:
+    """Send a saved outbox row to its area's groups once the transaction commits."""
+    message = {"id": event.pk, "type": event.kind, "area": event.area_code, "data": event.payload}
+    groups = area_groups_upwards(event.area_code)
     transaction.on_commit(lambda: _send_all(groups, message))
-    return event.pk
 
 
 def publish_on_commit(group: str, event: dict) -> None:
