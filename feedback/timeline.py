@@ -8,23 +8,15 @@ from realtime.publish import emit
 
 
 def record(
-    case: Case,
-    *,
-    action: str,
-    actor: User | None,
-    role: str = "",
-    from_state: str = "",
-    note: str = "",
-    data: dict | None = None,
-    first: bool = False,
+    case: Case, *, action: str, actor: User | None, first: bool = False, **details
 ) -> CaseEntry:
-    """Append one timeline entry and emit `case.<action>` for the case's area.
+    """Append one timeline entry and emit `case.<action>` for the case's area; `details`
+    are `new_entry`'s role, from_state, note and data.
 
     The caller holds the case row locked (select_for_update), so `seq` cannot race.
     """
     seq = 1 if first else (case.timeline.aggregate(m=Max("seq"))["m"] or 0) + 1
-    entry = new_entry(case, seq, action=action, actor=actor, role=role,
-                      from_state=from_state, note=note, data=data)  # fmt: skip
+    entry = new_entry(case, seq, action=action, actor=actor, **details)
     entry.save()
     emit(area_code=case.area_code, kind=f"case.{action}", payload=event_payload(case, entry))
     return entry
