@@ -21,16 +21,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from common.asgi_body import SizeUnsizedBodies  # noqa: E402
+from common.asgi_body import BufferBodies  # noqa: E402
 from realtime.publish import BindServerLoop  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = BindServerLoop(
     ProtocolTypeRouter(
         {
-            "http": SizeUnsizedBodies(
+            "http": BufferBodies(
                 WSGIMiddleware(django_wsgi_app, workers=settings.HTTP_THREADS),
-                max_bytes=settings.HTTP_UNSIZED_BODY_MAX,
+                max_bytes=settings.HTTP_BODY_MAX,
             ),
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))

@@ -65,9 +65,9 @@ ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
 # Threads that run Django for HTTP requests in each server process (config/asgi.py).
 HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "4"))
-# A body sent without Content-Length is buffered before Django sees it; this caps it
-# (nine photos of 12 MB and the form around them).
-HTTP_UNSIZED_BODY_MAX = 120 * 1024 * 1024
+# Request bodies are read whole before Django sees them (common/asgi_body.py); this caps
+# them (nine photos of 12 MB and the form around them).
+HTTP_BODY_MAX = 120 * 1024 * 1024
 WSGI_APPLICATION = None
 
 TEMPLATES = [
