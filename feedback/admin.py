@@ -1,6 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from common.admin import ReadOnlyAdminMixin
 from feedback.models import CalendarOverride, Case, CaseEntry, Category, CategoryRoute
 
 
@@ -47,19 +48,10 @@ class CaseEntryInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(LeafletGeoAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, LeafletGeoAdmin):
     """Read-only: every change to a case goes through the workflow, so it is timelined."""
 
     list_display = ["number", "category", "state", "area_code", "department", "due_at"]
     list_filter = ["state", "source", "handled_on_spot", "hidden"]
     search_fields = ["number"]
     inlines = [CaseEntryInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

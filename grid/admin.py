@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
+from common.admin import ReadOnlyAdminMixin
 from common.errors import InvalidInput
 from common.personal_data import mask_id_number, mask_phone
 from grid import services
@@ -188,7 +189,7 @@ class SpecialGroupMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataReveal)
-class PersonalDataRevealAdmin(admin.ModelAdmin):
+class PersonalDataRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: read only, for everyone."""
 
     list_display = ("at", "actor", "resident", "field", "reason")
@@ -196,12 +197,3 @@ class PersonalDataRevealAdmin(admin.ModelAdmin):
     search_fields = ("actor__username", "resident__name", "reason")
     readonly_fields = ("at", "actor", "resident", "field", "reason")
     list_select_related = ("actor", "resident")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
