@@ -10,6 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from feedback.routing import department_for
 from feedback.schemas import viewer_of
 from grid.models import Area, AreaLevel
 
+PAGE_SIZE = 30
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 REPORTING = (Role.RESIDENT, Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 
@@ -131,6 +133,11 @@ def case_nav(user: User) -> list[tuple[str, str]]:
             ("feedback:supervise", _("全部事件")),
         ]
     return [(reverse(name), label) for name, label in links]
+
+
+def page_of(request: HttpRequest, cases, size: int = PAGE_SIZE) -> Page:
+    """The page of `cases` the request asks for (`?page=`; out of range gives the last)."""
+    return Paginator(cases, size).get_page(request.GET.get("page"))
 
 
 def page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:

@@ -1,7 +1,6 @@
 """The department handler's pages: the inbox of dispatched cases by deadline, and the two
 answers to a dispatch (handled, or sent back for reassignment)."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from feedback import selectors, services
 from feedback.forms import HandleForm, ReasonForm
-from feedback.views.common import act, case_or_404, page, role_required
-from feedback.views.resident import PAGE_SIZE
+from feedback.views.common import act, case_or_404, page, page_of, role_required
 
 
 @role_required(Role.HANDLER)
@@ -21,7 +19,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "title": _("待处置"),
         "inbox": True,
         "now": timezone.now(),
-        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, cases),
     }
     return page(request, "feedback/case_list.html", context)
 

@@ -3,7 +3,6 @@ reporter's own actions (rate, reopen, withdraw)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,13 +19,12 @@ from feedback.views.common import (
     case_or_404,
     community_codes,
     page,
+    page_of,
     public_case_or_none,
     report_grids,
     role_required,
     timeline,
 )
-
-PAGE_SIZE = 30
 
 
 def map_config(user) -> dict:
@@ -80,12 +78,8 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    cases = Paginator(selectors.my_cases(user=request.user), PAGE_SIZE)
-    return page(
-        request,
-        "feedback/case_list.html",
-        {"title": _("我的上报"), "page": cases.get_page(request.GET.get("page"))},
-    )
+    cases = page_of(request, selectors.my_cases(user=request.user))
+    return page(request, "feedback/case_list.html", {"title": _("我的上报"), "page": cases})
 
 
 @login_required
@@ -95,11 +89,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.public_cases(community_code=codes[0]) if codes else None
     for code in codes[1:]:
         cases = cases | selectors.public_cases(community_code=code)
-    listing = Paginator(cases if cases is not None else [], PAGE_SIZE)
     context = {
         "title": _("社区公开事件"),
         "public": True,
-        "page": listing.get_page(request.GET.get("page")),
+        "page": page_of(request, cases if cases is not None else []),
     }
     return page(request, "feedback/case_list.html", context)
 

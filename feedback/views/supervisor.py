@@ -1,7 +1,6 @@
 """The supervisor's pages (指挥中心): the register/dispatch queue, escalations, every case
 of the area with filters and its Excel export, and the supervising actions."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,9 @@ from feedback.views.common import (
     dispatch_form,
     merge_candidates,
     page,
+    page_of,
     role_required,
 )
-from feedback.views.resident import PAGE_SIZE
 from grid.selectors import area_list
 
 LIST_SIZE = 50
@@ -50,7 +49,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
         "title": _("督办事件"),
         "inbox": True,
         "now": timezone.now(),
-        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, cases),
     }
     return page(request, "feedback/case_list.html", context)
 
@@ -70,7 +69,7 @@ def supervise(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": query.urlencode(),
         "now": timezone.now(),
-        "page": Paginator(cases, LIST_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, cases, LIST_SIZE),
     }
     return page(request, "feedback/supervise.html", context)
 

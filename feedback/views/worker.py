@@ -1,7 +1,6 @@
 """The grid worker's pages: handle on the spot (即办), the verification queue and the
 verify action, and the cases of their grids. Reporting itself uses the shared form."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -12,8 +11,15 @@ from common.errors import DomainError
 from feedback import selectors, services
 from feedback.forms import OnSpotForm, VerifyForm
 from feedback.models import CaseState
-from feedback.views.common import act, case_or_404, page, report_grids, role_required
-from feedback.views.resident import PAGE_SIZE, report_page
+from feedback.views.common import (
+    act,
+    case_or_404,
+    page,
+    page_of,
+    report_grids,
+    role_required,
+)
+from feedback.views.resident import report_page
 
 
 @role_required(Role.GRID_WORKER)
@@ -46,7 +52,7 @@ def verify_queue(request: HttpRequest) -> HttpResponse:
     cases = selectors.verification_queue(user=request.user)
     context = {
         "title": _("待核查"),
-        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, cases),
     }
     return page(request, "feedback/case_list.html", context)
 
@@ -61,7 +67,7 @@ def grid_cases(request: HttpRequest) -> HttpResponse:
         "title": _("本网格事件"),
         "states": CaseState.choices,
         "state": state,
-        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, cases),
     }
     return page(request, "feedback/case_list.html", context)
 
