@@ -82,6 +82,11 @@ compile_translations_and_static() {
   "$VENV/bin/python" manage.py collectstatic --no-input -v 0
 }
 
+# The demo and the test command may start at once on a new checkout: one builds the venv,
+# the other waits for it (two builders at once broke ensurepip).
+mkdir -p "$ROOT/var"
+exec 9>"$ROOT/var/.bootstrap.lock"
+flock 9
 install_system_packages
 ensure_venv
 install_python_packages
