@@ -8,6 +8,7 @@ so the database never holds a clear ID number or phone.
 
 import hashlib
 import hmac
+import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -57,6 +58,29 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# Mainland ID numbers inside free text: 18 digits (the last may be X) or the old 15 (no
+# check digit). The birth date goes, as in mask_id_number. A longer run of digits (an
+# order or bank number) is not an ID number and is left alone.
+_ID_NUMBER_18 = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+_ID_NUMBER_15 = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{6}([0-9]{3})(?![0-9A-Za-z])")
+# Mainland mobiles as people type them: with or without +86 / 0086 / 86, and with spaces
+# or dashes between the 3-4-4 groups.
+_MOBILE = re.compile(
+    r"(?<![0-9])((?:(?:\+|00)?86[ -]?)?1[3-9][0-9])[ -]?[0-9]{4}[ -]?([0-9]{4})(?![0-9])"
+)
+
+
+def mask_free_text(text: str) -> str:
+    """Mask ID numbers and mobile numbers someone typed into free text (a case's
+    description, address or note) before it leaves through a public output:
+    `110105199001011234` → `110105********1234`, `+86 138-1234-5678` → `+86 138****5678`."""
+    if not text:
+        return text
+    text = _ID_NUMBER_18.sub(r"\1********\2", text)
+    text = _ID_NUMBER_15.sub(r"\1******\2", text)
+    return _MOBILE.sub(r"\1****\2", text)
 
 
 class EncryptedTextField(models.TextField):

@@ -5,7 +5,6 @@ text are masked, because a spreadsheet travels further than the platform's own p
 """
 
 import io
-import re
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,19 +13,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from common.personal_data import mask_free_text
 from feedback.models import OPEN_STATES, Case
 
-ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 # A spreadsheet runs a cell starting with one of these as a formula (or DDE) once it is
 # typed in again or saved as CSV.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def mask_personal(text: str) -> str:
-    """Mask mainland ID numbers and mobile numbers inside free text."""
-    text = ID_NUMBER.sub(r"\1********\2", text)
-    return MOBILE.sub(r"\1****\2", text)
 
 
 def _headers() -> list[str]:
@@ -68,8 +60,8 @@ def _row(case: Case, now) -> list:
         case.get_priority_display(),
         case.area_code,
         case.grid.name,
-        mask_personal(case.address),
-        mask_personal(case.description),
+        mask_free_text(case.address),
+        mask_free_text(case.description),
         case.department.name if case.department_id else "",
         _local(case.created_at),
         _local(case.due_at),

@@ -21,6 +21,7 @@ from pydantic import model_validator
 from accounts.models import Role, RoleAssignment
 from common.api_types import Text
 from common.errors import InvalidInput
+from common.personal_data import mask_free_text
 from feedback.models import (
     OPEN_STATES,
     Case,
@@ -238,6 +239,15 @@ def _photo_url(context, photo: CasePhoto, size: str) -> str:
     return _request(context).build_absolute_uri(f"{path}?size={size}")
 
 
+def _free_text_for(context, case: Case, text: str) -> str:
+    """Staff over the case and its reporter read free text as typed; everyone else reads
+    it with the ID and mobile numbers someone typed into it masked."""
+    viewer = viewer_of(_request(context))
+    if case.reporter_id == viewer.user_id or viewer.supervises(case) or viewer.works_on(case):
+        return text
+    return mask_free_text(text)
+
+
 class CasePublicOut(Schema):
     id: int
     number: str
@@ -252,6 +262,14 @@ class CasePublicOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_description(obj: Case, context) -> str:
+        return _free_text_for(context, obj, obj.description)
+
+    @staticmethod
+    def resolve_address(obj: Case, context) -> str:
+        return _free_text_for(context, obj, obj.address)
 
     @staticmethod
     def resolve_state_label(obj) -> str:
@@ -322,6 +340,10 @@ class EntryOut(Schema):
         if obj.actor_id == obj.case.reporter_id:
             return _reporter_name(obj.case) if viewer.sees_reporter_of(obj.case) else None
         return str(obj.actor) if viewer.is_staff else None
+
+    @staticmethod
+    def resolve_note(obj: CaseEntry, context) -> str:
+        return _free_text_for(context, obj.case, obj.note)
 
     @staticmethod
     def resolve_photos(obj) -> list:

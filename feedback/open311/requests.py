@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.personal_data import mask_free_text
 from feedback.models import OPEN_STATES, Case, CasePhoto, CaseState
 from feedback.open311.render import Open311Error, iso
 
@@ -61,14 +62,14 @@ def request_row(case: Case, request: HttpRequest) -> dict:
         "status_notes": str(STATUS_NOTES[case.state]) if case.state in STATUS_NOTES else None,
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description,
+        "description": mask_free_text(case.description),
         "agency_responsible": case.department.name if case.department_id else None,
         "service_notice": _("%(state)s（编号 %(number)s）")
         % {"state": case.get_state_display(), "number": case.number},
         "requested_datetime": iso(case.created_at),
         "updated_datetime": iso(case.updated_at),
         "expected_datetime": iso(case.due_at),
-        "address": case.address or None,
+        "address": mask_free_text(case.address) or None,
         "address_id": None,
         "zipcode": None,
         "lat": case.location.y if case.location else None,
