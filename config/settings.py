@@ -87,6 +87,16 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------------------
+# SQLite has one writer at a time. A transaction that reads and then writes cannot be
+# upgraded while another writes ("database is locked" at once), so each transaction
+# takes the write lock when it begins and the others queue for up to `timeout` s
+# (common/apps.py sets it again after mod_spatialite, whose loading resets it to 5 s).
+# WAL lets readers go on while one writes (the rollback journal blocks them).
+SPATIALITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"spatialite:///{VAR_DIR / 'gongzhi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
@@ -95,15 +105,7 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # opening one loads SpatiaLite, which cost more CPU than the request it served.
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # SQLite has one writer at a time. A transaction that reads and then writes cannot be
-    # upgraded while another writes ("database is locked" at once), so each transaction
-    # takes the write lock when it begins and the others queue for up to `timeout` s.
-    # WAL lets readers go on while one writes (the rollback journal blocks them).
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = SPATIALITE_OPTIONS
 else:
     # PostgreSQL connections come from a pool and go back after each request.
     DATABASES["default"]["OPTIONS"] = {
