@@ -50,14 +50,15 @@ class TooManyRequests(DomainError):
 def otp_send(*, phone: str, purpose: str = PURPOSE_REGISTER) -> OneTimeCode:
     """Text a new six-digit code to `phone`; only a keyed hash of it is stored.
 
-    Refuses a phone that already has an account, a second code within
-    OTP_RESEND_SECONDS and more than OTP_MAX_PER_HOUR codes an hour. The code row is
-    committed before the gateway is called, so a slow gateway holds no database lock; if
-    the gateway refuses, the row goes and the user may try again at once.
+    Refuses a second code within OTP_RESEND_SECONDS and more than OTP_MAX_PER_HOUR codes
+    an hour. A phone that already has an account is answered exactly like any other (a
+    code row, the same limits) but its text says so instead of carrying the code: the
+    caller cannot tell a registered phone from a new one, and the owner learns that
+    someone tried. The code row is committed before the gateway is called, so a slow
+    gateway holds no database lock; if the gateway refuses, the row goes and the user may
+    try again at once.
     """
     phone = normalise_phone(phone)
-    if purpose == PURPOSE_REGISTER and _account_of_phone(phone) is not None:
-        raise Conflict(_("该手机号已注册，请直接登录。"), field="phone")
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         _check_send_rate(keyed_hash(phone), purpose)
@@ -67,12 +68,20 @@ def otp_send(*, phone: str, purpose: str = PURPOSE_REGISTER) -> OneTimeCode:
             purpose=purpose,
             expires_at=timezone.now() + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
+    registered = purpose == PURPOSE_REGISTER and _account_of_phone(phone) is not None
+    text = _already_registered_text() if registered else _sms_text(code)
     try:
-        get_sender().send(phone=phone, text=_sms_text(code))
+        get_sender().send(phone=phone, text=text)
     except SmsNotSent as exc:
         otp.delete()
         raise DomainError(_("短信发送失败，请稍后再试。"), field="phone") from exc
     return otp
+
+
+def _already_registered_text() -> str:
+    return _(
+        "【共治】您的手机号已注册共治账号，请直接用手机号和密码登录。如非本人操作，请忽略本短信。"
+    )
 
 
 def _sms_text(code: str) -> str:
@@ -136,7 +145,7 @@ def _code_problem(otp: OneTimeCode | None, *, phone: str, code: str, purpose: st
     if otp is None or otp.used_at is not None or otp.expires_at <= timezone.now():
         return _("验证码已失效，请重新获取。")
     if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
-        return _("验证码错误次数过多，请重新获取。")
+        return _("验证码尝试次数过多，请重新获取。")
     if hmac.compare_digest(otp.code_hash, _code_hash(phone, code.strip(), purpose)):
         return None
     OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
@@ -180,12 +189,16 @@ def resident_register(
     number = validate_id_number(id_number)
     _check_password(password)
     existing = _account_of_phone(phone)
-    if existing is not None:
-        return _same_registration_or_refuse(existing, phone, code, number, password)
+    if existing is not None and _same_registration(existing, phone, code, number, password):
+        return existing
+    # A registered phone goes on like any other: its latest code was never sent, so the
+    # answer is the same "wrong code" a new phone gets for a wrong code.
     otp = otp_verify(phone=phone, code=code, consume=False)
-    _check_id_number_free(number)
+    if existing is not None:
+        raise Conflict(_("该手机号已注册，请直接登录。"), field="phone")
     resident = _matching_resident(number, name)
     if resident is None:
+        _count_lookup(otp)
         _check_request_details(community, address)
     try:
         with transaction.atomic():
@@ -198,12 +211,19 @@ def resident_register(
     except (Conflict, IntegrityError) as exc:
         # A double submit lost the race: answer as the winner did.
         existing = _account_of_phone(phone)
-        if existing is not None:
-            return _same_registration_or_refuse(existing, phone, code, number, password)
+        if existing is not None and _same_registration(existing, phone, code, number, password):
+            return existing
         if isinstance(exc, Conflict):
             raise
-        raise Conflict(_("该身份证号已注册账号。"), field="id_number") from exc
+        raise Conflict(_("注册未完成，请重新获取验证码后再试。"), field="code") from exc
     return user
+
+
+def _count_lookup(otp: OneTimeCode) -> None:
+    """A verified code that looked up the records without making an account counts as
+    an attempt: one code answers at most OTP_MAX_ATTEMPTS lookups of name and ID number,
+    not one per guess. Committed at once, like a wrong code."""
+    OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
 
 
 def _clean_name(name: str) -> str:
@@ -231,15 +251,14 @@ def _account_of_phone(phone: str) -> User | None:
     return User.objects.filter(phone_hash=keyed_hash(phone)).first()
 
 
-def _same_registration_or_refuse(
-    user: User, phone: str, code: str, number: str, password: str
-) -> User:
+def _same_registration(user: User, phone: str, code: str, number: str, password: str) -> bool:
+    """Whether this is the registration that made `user`, sent again (a double submit)."""
     latest = (
         OneTimeCode.objects.filter(phone_hash=keyed_hash(phone), purpose=PURPOSE_REGISTER)
         .order_by("-created_at", "-pk")
         .first()
     )
-    same = (
+    return (
         latest is not None
         and latest.used_at is not None
         and latest.expires_at > timezone.now()
@@ -247,9 +266,6 @@ def _same_registration_or_refuse(
         and _registered_id_hash(user) == keyed_hash(number)
         and user.check_password(password)
     )
-    if not same:
-        raise Conflict(_("该手机号已注册，请直接登录。"), field="phone")
-    return user
 
 
 def _registered_id_hash(user: User) -> str | None:
@@ -259,26 +275,18 @@ def _registered_id_hash(user: User) -> str | None:
     return registration.id_number_hash if registration else None
 
 
-def _check_id_number_free(number: str) -> None:
-    id_hash = keyed_hash(number)
-    if User.objects.filter(resident__id_number_hash=id_hash).exists():
-        raise Conflict(
-            _("该身份证号已注册账号，请用注册时的手机号登录；如有疑问请联系社区。"),
-            field="id_number",
-        )
-    pending = RegistrationRequest.objects.filter(
-        id_number_hash=id_hash, status=RegistrationStatus.PENDING
-    )
-    if pending.exists():
-        raise Conflict(_("该身份证号已有待审核的注册申请，请等待社区审核。"), field="id_number")
-
-
 def _matching_resident(number: str, name: str) -> Resident | None:
-    # A wrong name is answered like an unknown ID number: telling them apart would let
-    # anyone with a phone test whose ID numbers are on file.
+    # A wrong name, a record that already has an account and an ID number with a pending
+    # request are all answered like an unknown ID number (a request for staff to decide):
+    # telling them apart would let anyone with a phone test whose ID numbers are on file
+    # and who has an account.
     resident = (
         Resident.objects.select_related("household__building__grid__parent")
-        .filter(id_number_hash=keyed_hash(number), status=ResidentStatus.PRESENT)
+        .filter(
+            id_number_hash=keyed_hash(number),
+            status=ResidentStatus.PRESENT,
+            user__isnull=True,
+        )
         .first()
     )
     if resident is None or _clean_name(resident.name) != name:

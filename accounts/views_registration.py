@@ -1,5 +1,6 @@
 """Pages of resident self-registration and of its review by community staff."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -32,19 +34,39 @@ def _session_phone(request: HttpRequest) -> str:
     return decrypt(token) if token else ""
 
 
+def _client_ip(group: str, request: HttpRequest) -> str:
+    # Behind a unix socket REMOTE_ADDR may be empty: those clients share one budget
+    # rather than getting none.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _over_limit(request: HttpRequest, group: str, rate: str) -> bool:
+    """Count one more `group` action from the client's IP; true past `rate`."""
+    return is_ratelimited(request, group=group, key=_client_ip, rate=rate, increment=True)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/too_many_requests.html", status=429)
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    """Step 1. Every accepted phone gets the same answer and goes on to step 2; whether it
+    is already registered is told only to the phone itself, by SMS."""
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = PhoneForm(request.POST or None, initial={"phone": _session_phone(request)})
     if request.method == "POST" and form.is_valid():
+        if _over_limit(request, "register-sms", settings.REGISTRATION_SMS_RATE):
+            return _too_many(request)
         try:
             services.otp_send(phone=form.cleaned_data["phone"])
         except DomainError as error:
             add_domain_error(form, error)
-        else:
-            phone = normalise_phone(form.cleaned_data["phone"])
-            request.session[SESSION_PHONE] = encrypt(phone)
-            return redirect("accounts:register_verify")
+            status = 429 if error.status == 429 else 200
+            return render(request, "accounts/register.html", {"form": form}, status=status)
+        phone = normalise_phone(form.cleaned_data["phone"])
+        request.session[SESSION_PHONE] = encrypt(phone)
+        return redirect("accounts:register_verify")
     return render(request, "accounts/register.html", {"form": form})
 
 
@@ -54,13 +76,17 @@ def register_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:register")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Each submission may look a name and ID number up in the household records.
+        if _over_limit(request, "register-lookup", settings.REGISTRATION_LOOKUP_RATE):
+            return _too_many(request)
         try:
             user = services.resident_register(phone=phone, **form.cleaned_data_for_service())
         except DomainError as error:
             add_domain_error(form, error)
         else:
             del request.session[SESSION_PHONE]
-            login(request, user)
+            # The lockout backend guards passwords; a registration signs in by its code.
+            login(request, user, backend="accounts.backends.PhoneOrUsernameBackend")
             if user.resident_id is not None:
                 return redirect("accounts:home")
             return redirect("accounts:register_status")

@@ -150,6 +150,11 @@ OTP_MAX_ATTEMPTS = 5
 # money and a flood of codes is harassment.
 OTP_RESEND_SECONDS = 60
 OTP_MAX_PER_HOUR = 5
+# Per client IP (django-ratelimit, counted in the default cache): codes texted, and
+# registrations that look a name and ID number up. A per-phone limit alone let one client
+# text eight phones. A code also stops after OTP_MAX_ATTEMPTS wrong codes and lookups.
+REGISTRATION_SMS_RATE = "10/h"
+REGISTRATION_LOOKUP_RATE = "20/h"
 # Residents log in with their phone number; staff with their username.
 AUTHENTICATION_BACKENDS = ["accounts.backends.PhoneOrUsernameBackend"]
 

@@ -273,36 +273,63 @@ def test_sending_the_same_pending_request_again_creates_no_second_request(areas,
 def test_a_registered_phone_is_refused_for_a_different_registration(resident, sms_outbox):
     code = send_code()
     register(code, name="李四", id_number=resident.id_number)
-    with pytest.raises(Conflict, match="已注册"):
+    with pytest.raises(InvalidInput, match="失效"):
         register(code, name="李四", id_number=resident.id_number, password="other-pass-99")
-    with pytest.raises(Conflict, match="已注册"):
-        services.otp_send(phone=PHONE)
 
 
-def test_an_id_number_that_already_has_an_account_is_refused(resident, sms_outbox):
+def test_a_registered_phone_asking_for_a_code_is_texted_that_it_has_an_account(
+    resident, sms_outbox, settings
+):
+    register(send_code(), name="李四", id_number=resident.id_number)
+    age_codes(seconds=settings.OTP_RESEND_SECONDS + 1)
+    services.otp_send(phone=PHONE)
+    assert "已注册" in sms_outbox[-1].text
+    assert not re.search(r"\d{6}", sms_outbox[-1].text)
+
+
+def test_an_id_number_that_already_has_an_account_is_answered_like_an_unknown_one(
+    resident, sms_outbox
+):
+    # given the record's ID number already registered from one phone
     register(send_code(), name="李四", id_number=resident.id_number)
     other_phone = "13900000000"
-    with pytest.raises(Conflict, match="身份证号已注册") as refusal:
+    # when another phone registers with the same name and ID number
+    with pytest.raises(InvalidInput, match="未找到") as refusal:
         register(
             send_code(other_phone), phone=other_phone, name="李四", id_number=resident.id_number
         )
-    assert refusal.value.field == "id_number"
+    # then the answer is the one an unknown ID number gets: a request for staff to decide
+    assert refusal.value.field == "community"
 
 
-def test_an_id_number_with_a_pending_request_is_refused(areas, sms_outbox):
+def test_an_id_number_with_a_pending_request_becomes_a_second_request_for_staff(areas, sms_outbox):
     community = Area.objects.get(code=COMMUNITY)
     number = id_number("310101", "19900101", 904)
     register(send_code(), name="王五", id_number=number, community=community, address="新村")
     other_phone = "13900000001"
-    with pytest.raises(Conflict, match="待审核"):
-        register(
-            send_code(other_phone),
-            phone=other_phone,
-            name="王五",
-            id_number=number,
-            community=community,
-            address="新村",
-        )
+    user = register(
+        send_code(other_phone),
+        phone=other_phone,
+        name="王五",
+        id_number=number,
+        community=community,
+        address="新村",
+    )
+    assert user.registration_request.status == RegistrationStatus.PENDING
+    assert RegistrationRequest.objects.count() == 2
+
+
+def test_one_code_answers_a_limited_number_of_lookups(areas, sms_outbox, settings):
+    # given a code, spent on lookups of ID numbers that are not on file
+    code = send_code()
+    for seq in range(settings.OTP_MAX_ATTEMPTS):
+        with pytest.raises(InvalidInput, match="未找到"):
+            register(code, name="王五", id_number=id_number("310101", "19900101", 930 + seq))
+    # when one more lookup comes with the same, right code
+    with pytest.raises(InvalidInput, match="次数过多"):
+        register(code, name="王五", id_number=id_number("310101", "19900101", 940))
+    # then the code is spent; a new one is needed
+    assert OneTimeCode.objects.get().attempts == settings.OTP_MAX_ATTEMPTS
 
 
 def test_a_malformed_id_number_is_refused_before_the_code_is_tried(areas, sms_outbox):
