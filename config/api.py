@@ -13,7 +13,9 @@ from ninja.errors import HttpError, ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.auth import api_auth
+from common.busy import RETRY_AFTER_SECONDS, is_database_busy
 from common.errors import DomainError
+from common.problem import error_text
 from config.validation_messages import field_errors
 from feedback.api import router as feedback_router
 from grid.api import router as grid_router
@@ -60,26 +62,17 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return _problem(request, 422, _("输入有误"), detail, errors=errors)
 
 
-_HTTP_ERRORS = {
-    400: (_("请求无效"), _("请求体无法解析，请发送有效的 JSON。")),
-    401: (_("未登录"), _("请先登录或提供有效的令牌。")),
-    403: (_("无权操作"), _("您无权进行此操作。")),
-    404: (_("未找到"), _("请求的资源不存在。")),
-    405: (_("方法不允许"), _("此地址不支持该请求方法。")),
-    429: (_("请求过于频繁"), _("请求过于频繁，请稍后再试。")),
-}
-
-
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """ninja's own refusals (unparsable body, no credentials, throttling) in Chinese."""
-    title, detail = _HTTP_ERRORS.get(exc.status_code, (_("请求无效"), _("请求无法处理。")))
+    """ninja's own refusals (unparsable body, no credentials, throttling) in Chinese, in
+    the language of the request (the table is translated when used, not at import)."""
+    title, detail = error_text(exc.status_code)
     return _problem(request, exc.status_code, title, detail)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    title, detail = _HTTP_ERRORS[404]
+    title, detail = error_text(404)
     return _problem(request, 404, title, detail)
 
 
@@ -88,10 +81,9 @@ def database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     """SQLite's one writer can stay busy past the lock timeout under a burst of reports:
     that is overload, not a fault, so the phone is told to retry (its write is idempotent
     by client_id). Any other database failure stays a server error."""
-    if "locked" not in str(exc):
+    if not is_database_busy(exc):
         raise exc
-    response = _problem(
-        request, 503, _("服务繁忙"), _("系统繁忙，请稍后重试，已填写的内容不会丢失。")
-    )
-    response["Retry-After"] = "1"
+    title, detail = error_text(503)
+    response = _problem(request, 503, title, detail)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

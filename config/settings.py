@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # every error under /api/ leaves as problem+json, whoever refused the request
+    "common.middleware.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,9 +61,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # "database is locked" from a page, /login/ or Open311 is a 503 with Retry-After
+    "common.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's CSRF refusal is an English page; ours is Chinese (problem+json under /api/).
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 ASGI_APPLICATION = "config.asgi.application"
 # Threads that run Django for HTTP requests in each server process (config/asgi.py).
 HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "4"))

@@ -1,0 +1,44 @@
+"""A database too busy to take a write: recognised on both backends, answered with 503."""
+
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from common.problem import problem_response, wants_problem
+
+RETRY_AFTER_SECONDS = 1
+# Fields never written back into the page that offers to send the form again.
+UNKEPT_FIELDS = ("csrfmiddlewaretoken", "password", "otp", "token")
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout / NOWAIT
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked" after its busy
+    timeout, or PostgreSQL's lock timeout. Any other database failure is a fault."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    return "locked" in str(exc) or getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    if wants_problem(request.path):
+        response = problem_response(503)
+    else:
+        context = {"kept": kept_fields(request), "action": request.get_full_path()}
+        response = render(request, "503.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def kept_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """What the user typed, to send again from the 503 page (files cannot be kept,
+    passwords and codes are not written back into a page)."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if not any(word in name.lower() for word in UNKEPT_FIELDS)
+        for value in values
+    ]

@@ -1,0 +1,53 @@
+"""Errors people see are Chinese pages; errors machines see under /api/ are
+problem+json, whoever refused the request (an unknown URL, a wrong method, Django)."""
+
+import json
+
+import pytest
+from django.test import Client
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = json.loads(response.content)
+    assert body["status"] == status
+    return body
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_url_is_a_problem_json_404_in_chinese():
+    body = problem(Client().get("/api/v1/no-such-thing"), 404)
+    assert body["title"] == "未找到" and "不存在" in body["detail"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_url_speaks_english_to_an_english_client():
+    response = Client(headers={"accept-language": "en"}).get("/api/v1/no-such-thing")
+    assert problem(response, 404)["title"] == "Not found"
+
+
+@pytest.mark.django_db
+def test_a_method_the_api_does_not_route_is_a_problem_json_405():
+    body = problem(Client().put("/api/v1/cases/categories"), 405)
+    assert "不支持" in body["detail"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_open311_url_is_a_problem_json_404():
+    problem(Client().get("/open311/v2/nothing.json"), 404)
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_is_a_chinese_page_on_the_site_layout():
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "页面不存在" in response.text and "共治社区治理平台" in response.text
+
+
+@pytest.mark.django_db
+def test_a_form_posted_without_its_csrf_token_gets_a_chinese_403():
+    response = Client(enforce_csrf_checks=True).post("/login/", {"username": "x"})
+    assert response.status_code == 403
+    assert "请刷新页面后重新提交" in response.text
