@@ -153,6 +153,9 @@ class Case(TimeStampedModel):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
+    # A name an outside system (an Open311 api_key) passed along: who to call back, as
+    # the caller gave it. Never the reporter: that is the key's account.
+    contact_name = models.CharField(_("联系人（自填）"), max_length=50, blank=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
     priority = models.CharField(
         _("优先级"), max_length=10, choices=Priority.choices, default=Priority.NORMAL

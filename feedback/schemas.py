@@ -354,6 +354,10 @@ class CaseDetailOut(CaseOut):
     source: str
     anonymous: bool
     reporter: str | None = Field(description="反映人；匿名时对职能部门和公众隐藏，对指挥中心可见")
+    contact_name: str | None = Field(
+        description="联系人（自填）：外部系统（Open311）调用方填写的姓名，未经核实，不是反映人；"
+        "与反映人同样可见"
+    )
     master: int | None = Field(description="被合并时：主事件 id")
     rating_comment: str
     photos: list[PhotoOut]
@@ -363,6 +367,12 @@ class CaseDetailOut(CaseOut):
     def resolve_reporter(obj: Case, context) -> str | None:
         if viewer_of(_request(context)).sees_reporter_of(obj):
             return _reporter_name(obj)
+        return None
+
+    @staticmethod
+    def resolve_contact_name(obj: Case, context) -> str | None:
+        if obj.contact_name and viewer_of(_request(context)).sees_reporter_of(obj):
+            return obj.contact_name
         return None
 
     @staticmethod

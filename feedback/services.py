@@ -75,6 +75,7 @@ def case_report(
     priority: str = Priority.NORMAL,
     photos: Sequence[PreparedPhoto] = (),
     reporter_name: str = "",
+    contact_name: str = "",
     source: str = "",
 ) -> tuple[Case, bool]:
     """Report a case; a retry with the same `client_id` returns the first one.
@@ -84,6 +85,10 @@ def case_report(
     """
     grid = _grid_of_report(lon, lat, grid_code)
     role = role_over_area(actor, grid.code, REPORTING_ROLES)
+    if role == Role.RESIDENT:
+        # Only staff set a priority: a resident's (or a resident key's) wish would jump
+        # the queue of everyone else's cases.
+        priority = Priority.NORMAL
     _check_report(category, description, priority, photos)
     try:
         with _report_transaction(photos):
@@ -100,6 +105,7 @@ def case_report(
                 anonymous=anonymous,
                 priority=priority,
                 reporter_name=reporter_name,
+                contact_name=contact_name,
                 source=source or SOURCE_FOR_ROLE[role],
             )
             _attach_photos(case, entry, photos, PhotoStage.BEFORE)

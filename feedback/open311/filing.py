@@ -2,10 +2,14 @@
 
 The location is `lat`/`long`, else `address_id` (a building's id), else an
 `address_string` that matches exactly one building's address (exactly, or contained in
-it). Email and phone are not kept; first and last name become the reporter's name, which
-no Open311 answer ever returns. `media` may be uploaded (multipart); `media_url` is kept
-as a link in the description, never fetched. An optional `client_id` (UUID, an
-extension) makes a retry return the first request, and is the `token` of tokens/{token}.
+it). The reporter, and the actor of the first timeline entry, is the api_key's account;
+first and last name are kept as the contact the caller gave (`Case.contact_name`), shown
+to staff marked as such and never returned by an Open311 answer. Email and phone are not
+kept. `attribute[urgency]` sets the priority only through a staff account's key (the
+service decides); it is always kept in the description as the caller's hint. `media`
+may be uploaded (multipart); `media_url` is kept as a link in the description, never
+fetched. An optional `client_id` (UUID, an extension) makes a retry return the first
+request, and is the `token` of tokens/{token}.
 """
 
 import re
@@ -57,7 +61,7 @@ def file_request(request: HttpRequest) -> tuple[Case, bool]:
             address=form.get("address_string", "")[:200],
             priority=priority,
             photos=photos,
-            reporter_name=_reporter_name(form.get("first_name", ""), form.get("last_name", "")),
+            contact_name=_contact_name(form.get("first_name", ""), form.get("last_name", "")),
             source=CaseSource.OPEN311,
         )
     except DomainError as error:
@@ -158,7 +162,7 @@ def _client_id(value: str) -> uuid.UUID:
         raise Open311Error(400, _("client_id 应为 UUID。")) from None
 
 
-def _reporter_name(first: str, last: str) -> str:
+def _contact_name(first: str, last: str) -> str:
     first, last = first.strip(), last.strip()
     if _CJK.search(first + last):
         return (last + first)[:50]  # 姓在前

@@ -140,9 +140,10 @@ def test_a_client_files_a_request_and_reads_it_in_json_and_xml(api_key, categori
     [created] = response.json()
     case = Case.objects.get(pk=created["service_request_id"])
     assert case.number in created["service_notice"]
-    assert (case.source, case.reporter_name, case.state) == (
+    assert (case.source, case.contact_name, case.reporter_name, case.state) == (
         CaseSource.OPEN311,
         "张三",
+        "",
         CaseState.REPORTED,
     )
     [read] = Client().get(f"{V2}/requests/{case.pk}.json").json()
