@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_security import RoleChangesLogged
 from accounts.models import ApiToken, Department, RegistrationRequest, RoleAssignment, User
 from common.personal_data import mask_id_number, mask_phone
 
@@ -18,7 +19,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RoleChangesLogged, DjangoUserAdmin):
     list_display = ("username", "display_name", "phone_masked", "is_staff", "is_active")
     search_fields = ("username", "display_name")
     readonly_fields = ("phone_masked", "last_login", "date_joined")
@@ -40,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(RoleChangesLogged, admin.ModelAdmin):
     list_display = ("user", "role", "area", "department")
     list_filter = ("role",)
     search_fields = ("user__username", "user__display_name", "area__code", "area__name")
@@ -99,8 +100,8 @@ class RegistrationRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("user", "label", "created_at", "last_used_at", "revoked_at")
-    fields = ("user", "label", "created_at", "last_used_at", "revoked_at")
+    list_display = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
+    fields = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields
     search_fields = ("user__username", "label")
     list_select_related = ("user",)

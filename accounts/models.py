@@ -1,9 +1,12 @@
 """Users, roles scoped by area code, departments, tokens and resident self-registration."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
@@ -95,15 +98,21 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()} · {self.area_id}"
 
 
+def token_expiry() -> dt.datetime:
+    """When a token issued now stops working (settings.API_TOKEN_DAYS)."""
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """Bearer token for phones; only its SHA-256 is stored."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    label = models.CharField(_("设备名称"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), default=token_expiry)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} · {self.label or self.pk}"
@@ -163,3 +172,48 @@ class RegistrationRequest(TimeStampedModel):
         verbose_name = _("居民注册申请")
         verbose_name_plural = _("居民注册申请")
         ordering = ["-created_at"]
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账号锁定")
+    LOGOUT = "logout", _("退出登录")
+    TOKEN_ISSUED = "token_issued", _("签发令牌")
+    TOKEN_REVOKED = "token_revoked", _("吊销令牌")
+    OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
+    OTP_FAILED = "otp_failed", _("动态口令错误")
+    ROLE_GRANTED = "role_granted", _("授予角色")
+    ROLE_REMOVED = "role_removed", _("撤销角色")
+    REVEAL = "reveal", _("查看完整个人信息")
+    EXPORT = "export", _("导出数据")
+
+
+class SecurityEvent(models.Model):
+    """One line of the security audit log (accounts.audit.security_log writes it).
+
+    `username` keeps what was typed or who it was, so a failure for an unknown name and
+    the events of a since deleted user still say whom they were about."""
+
+    kind = models.CharField(_("事件"), max_length=20, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("安全日志")
+        verbose_name_plural = _("安全日志")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.username} · {self.created_at:%Y-%m-%d %H:%M}"

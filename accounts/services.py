@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit import security_log
 from accounts.models import (
     OneTimeCode,
     RegistrationRequest,
     RegistrationStatus,
     Role,
     RoleAssignment,
+    SecurityEventKind,
     User,
 )
 from accounts.selectors import registration_requests_in_scope
@@ -320,12 +322,21 @@ def _user_create(*, phone: str, name: str, password: str) -> User:
     return user
 
 
-def _resident_link(*, user: User, resident: Resident) -> None:
+def _resident_link(*, user: User, resident: Resident, actor: User | None = None) -> None:
     user.resident = resident
     user.save(update_fields=["resident"])
-    RoleAssignment.objects.get_or_create(
-        user=user, role=Role.RESIDENT, area=resident.household.building.grid.parent
+    community = resident.household.building.grid.parent
+    _assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=Role.RESIDENT, area=community
     )
+    if created:
+        security_log(
+            kind=SecurityEventKind.ROLE_GRANTED,
+            user=user,
+            role=Role.RESIDENT,
+            area=community.code,
+            by=(actor or user).get_username(),
+        )
 
 
 def _request_create(
@@ -360,7 +371,7 @@ def registration_approve(
                 raise InvalidInput(_("该居民档案不是在住状态。"), field="resident")
             if User.objects.filter(resident=resident).exists():
                 raise Conflict(_("该居民档案已关联其他账号。"), field="resident")
-            _resident_link(user=registration.user, resident=resident)
+            _resident_link(user=registration.user, resident=resident, actor=actor)
             return _decide(registration, actor, RegistrationStatus.APPROVED, note)
     except IntegrityError as exc:
         raise Conflict(_("该居民档案已关联其他账号。"), field="resident") from exc

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_registration
+from accounts import views, views_registration, views_security
 
 app_name = "accounts"
 
@@ -12,7 +12,11 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html"),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views_security.LogoutView.as_view(), name="logout"),
+    path("login/otp/", views_security.otp_verify, name="otp_verify"),
+    path("login/otp/setup/", views_security.otp_setup, name="otp_setup"),
+    path("account/tokens/", views_security.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", views_security.token_revoke, name="token_revoke"),
     path("register/", views_registration.register, name="register"),
     path("register/verify/", views_registration.register_verify, name="register_verify"),
     path("register/status/", views_registration.register_status, name="register_status"),

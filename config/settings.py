@@ -5,6 +5,7 @@ Production: DATABASE_URL=postgis://… and REDIS_URL=redis://… switch the data
 channel layer; nothing else changes.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "channels",
     "leaflet",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "common",
     "accounts",
     "grid",
@@ -59,10 +63,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.AuditContextMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # "database is locked" from a page, /login/ or Open311 is a 503 with Retry-After
     "common.middleware.DatabaseBusyMiddleware",
+    # Last, as django-axes asks: it turns a request its backend refused into the
+    # lockout answer (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,8 +153,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Pluggable SMS sender for one-time codes; the embedded mode prints codes to the console.
 SMS_SENDER = os.environ.get("GONGZHI_SMS_SENDER", "accounts.sms.ConsoleSender")
@@ -161,8 +177,28 @@ OTP_MAX_PER_HOUR = 5
 # text eight phones. A code also stops after OTP_MAX_ATTEMPTS wrong codes and lookups.
 REGISTRATION_SMS_RATE = "10/h"
 REGISTRATION_LOOKUP_RATE = "20/h"
-# Residents log in with their phone number; staff with their username.
+# Residents log in with their phone number; staff with their username. The backend
+# checks the lockout (django-axes) first.
 AUTHENTICATION_BACKENDS = ["accounts.backends.PhoneOrUsernameBackend"]
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# IP, that account is refused from that IP until the cool-off ends or staff unlock it
+# (`manage.py axes_reset_username <name>`, or the admin's access attempts).
+AXES_FAILURE_LIMIT = int(os.environ.get("GONGZHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("GONGZHI_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Bearer tokens expire this many days after they are issued.
+API_TOKEN_DAYS = int(os.environ.get("GONGZHI_TOKEN_DAYS", "30"))
+# TOTP two-factor (django-otp) is required of users holding these roles, and of
+# superusers. TWO_FACTOR_ENFORCED exists for the test suite (tests/conftest.py).
+TWO_FACTOR_ROLES = _env_list("GONGZHI_2FA_ROLES", "supervisor,admin")
+TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = "Gongzhi"
+# A staff session with no request for this long is logged out; residents keep theirs.
+STAFF_IDLE_SECONDS = 60 * int(os.environ.get("GONGZHI_STAFF_IDLE_MINUTES", "30"))
+# Security events (accounts.audit) are kept at least this long (purge_security_log).
+SECURITY_LOG_MIN_DAYS = 180
 
 # --- personal data --------------------------------------------------------------------
 # Fernet keys, newest first: encrypt with the first, decrypt with any (rotation).

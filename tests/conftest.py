@@ -43,3 +43,11 @@ def fresh_calendar_overrides():
     forget_calendar_overrides()
     yield
     forget_calendar_overrides()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_off(settings):
+    """Most tests log staff in with client.force_login and test what they do once in;
+    the second factor is tested on its own (tests/accounts/test_two_factor.py), which
+    turns it back on."""
+    settings.TWO_FACTOR_ENFORCED = False
