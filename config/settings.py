@@ -177,6 +177,9 @@ OTP_MAX_PER_HOUR = 5
 # text eight phones. A code also stops after OTP_MAX_ATTEMPTS wrong codes and lookups.
 REGISTRATION_SMS_RATE = "10/h"
 REGISTRATION_LOOKUP_RATE = "20/h"
+# Open311 reads without an api_key list the public cases under this area code ("" = every
+# area of the platform); with a key, those of the key's communities.
+OPEN311_PUBLIC_AREA = os.environ.get("GONGZHI_OPEN311_PUBLIC_AREA", "")
 # Residents log in with their phone number; staff with their username. The backend
 # checks the lockout (django-axes) first.
 AUTHENTICATION_BACKENDS = ["accounts.backends.PhoneOrUsernameBackend"]

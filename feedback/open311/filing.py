@@ -16,10 +16,12 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scope import scope_q
 from accounts.tokens import token_user
 from common.errors import DomainError
 from feedback import photos as photo_files
@@ -27,6 +29,7 @@ from feedback import services
 from feedback.models import Case, CaseSource, Priority
 from feedback.open311.catalog import attributes_of, service_of
 from feedback.open311.render import Open311Error
+from feedback.services import REPORTING_ROLES
 from grid.models import Building
 
 MAX_DESCRIPTION = 4000
@@ -48,7 +51,7 @@ def file_request(request: HttpRequest) -> tuple[Case, bool]:
     user = _api_user(form.get("api_key", ""))
     category = _service(form.get("service_code", ""))
     description, priority = _description_and_priority(form, category)
-    location = _location(form)
+    location = _location(form, user)
     photos = _photos(request)
     try:
         return services.case_report(
@@ -110,7 +113,7 @@ def _description_and_priority(form, category) -> tuple[str, str]:
     return "\n".join([description, *lines]).strip(), priority
 
 
-def _location(form) -> Location:
+def _location(form, user: User) -> Location:
     if form.get("lat") or form.get("long"):
         try:
             lat, lon = float(form.get("lat", "")), float(form.get("long", ""))
@@ -119,7 +122,9 @@ def _location(form) -> Location:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise Open311Error(400, _("lat 和 long 超出范围。"))
         return Location(lon, lat)
-    building = _building(form.get("address_id", ""), form.get("address_string", "").strip())
+    building = _building(
+        _buildings_of(user), form.get("address_id", ""), form.get("address_string", "").strip()
+    )
     if building is None:
         raise Open311Error(
             400,
@@ -128,15 +133,21 @@ def _location(form) -> Location:
     return Location(building.location.x, building.location.y)
 
 
-def _building(address_id: str, address: str) -> Building | None:
+def _buildings_of(user: User) -> QuerySet[Building]:
+    """The buildings where the key's account may report. One elsewhere is answered like
+    one that does not exist (400, "需要位置"), so an address_id is no existence oracle."""
+    return Building.objects.filter(scope_q(user, "grid__code", REPORTING_ROLES))
+
+
+def _building(buildings: QuerySet[Building], address_id: str, address: str) -> Building | None:
     if address_id.isdigit() and len(address_id) <= 18:
-        return Building.objects.filter(pk=int(address_id)).only("location").first()
+        return buildings.filter(pk=int(address_id)).only("location").first()
     if not address:
         return None
-    exact = Building.objects.filter(address=address).only("location").first()
+    exact = buildings.filter(address=address).only("location").first()
     if exact is not None:
         return exact
-    matches = list(Building.objects.filter(address__contains=address).only("location")[:2])
+    matches = list(buildings.filter(address__contains=address).only("location")[:2])
     return matches[0] if len(matches) == 1 else None
 
 

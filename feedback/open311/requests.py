@@ -2,16 +2,19 @@
 
 Public reads show what the public case list shows (feedback.selectors.public_cases): no
 hidden case, no sensitive category, no rejected, withdrawn or merged case, never the
-reporter. `status_notes` is a fixed text per state: staff notes (reject reasons, merge
-and verification notes) may speak of people and are never published. `media_url` is
-the first photo through photos/{id}.jpg, which serves no other photo.
+reporter; without an api_key those under OPEN311_PUBLIC_AREA, with one those of the key's
+communities (`readable_by`). `status_notes` is a fixed text per state: staff notes
+(reject reasons, merge and verification notes) may speak of people and are never
+published. `media_url` is the first photo through photos/{id}.jpg, which serves no other
+photo.
 """
 
 import datetime as dt
 import re
 import uuid
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +22,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from accounts.scope import code_prefix_q, held_roles
+from accounts.tokens import token_user
 from common.personal_data import mask_free_text
 from feedback.models import OPEN_STATES, Case, CasePhoto, CaseState
 from feedback.open311.render import Open311Error, iso
@@ -28,6 +34,7 @@ DEFAULT_DAYS = 90
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 NOT_PUBLIC_STATES = (CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.MERGED)
 CLOSED_STATES = [s for s in CaseState.values if s not in OPEN_STATES]
+COMMUNITY_CODE_LENGTH = 12  # district 6 + street 3 + community 3
 STATUS_NOTES = {
     CaseState.REPORTED: gettext_lazy("已收到，等待立案。"),
     CaseState.REGISTERED: gettext_lazy("已立案，等待派遣。"),
@@ -37,10 +44,38 @@ STATUS_NOTES = {
 }
 
 
-def public_requests() -> QuerySet[Case]:
+def reader_of(params: QueryDict) -> User | None:
+    """The account of the `api_key` a read carries (None without one); a bad key is 403,
+    not a silent fall back to the anonymous view."""
+    key = params.get("api_key", "")
+    if not key:
+        return None
+    user = token_user(key)
+    if user is None:
+        raise Open311Error(403, _("api_key 无效或已被吊销。"))
+    return user
+
+
+def readable_by(user: User | None) -> Q:
+    """Which public requests a read may list or open.
+
+    Without a key: those under settings.OPEN311_PUBLIC_AREA ("" = every area of this
+    platform). With a key: those of the communities of the key's roles, as on the public
+    case pages, so a resident's key lists its own community, not the neighbours'.
+    """
+    if user is None:
+        return Q(area_code__startswith=settings.OPEN311_PUBLIC_AREA)
+    if user.is_superuser:
+        return Q()
+    communities = {held.area_code[:COMMUNITY_CODE_LENGTH] for held in held_roles(user)}
+    return code_prefix_q("area_code", communities)
+
+
+def public_requests(readable: Q | None = None) -> QuerySet[Case]:
     first_photo = CasePhoto.objects.filter(case=OuterRef("pk")).order_by("id").values("id")[:1]
     return (
-        Case.objects.filter(hidden=False, category__sensitive=False)
+        Case.objects.filter(readable if readable is not None else Q())
+        .filter(hidden=False, category__sensitive=False)
         .exclude(state__in=NOT_PUBLIC_STATES)
         .select_related("category", "department")
         .annotate(first_photo=Subquery(first_photo))
@@ -50,7 +85,7 @@ def public_requests() -> QuerySet[Case]:
 
 def public_photo(photo_id: int) -> CasePhoto | None:
     """The photo behind a media_url: the first photo of a case the public may read."""
-    if not public_requests().filter(first_photo=photo_id).exists():
+    if not public_requests(readable_by(None)).filter(first_photo=photo_id).exists():
         return None
     return CasePhoto.objects.filter(pk=photo_id).first()
 
@@ -87,7 +122,7 @@ def _media_url(request: HttpRequest, photo_id: int | None) -> str | None:
 def filtered(params: QueryDict) -> QuerySet[Case]:
     """GET requests.{fmt}: `service_request_id` overrides every other filter; without
     dates the last 90 days; `page`/`page_size` (≤ 1000) page through the rest."""
-    cases = public_requests()
+    cases = public_requests(readable_by(reader_of(params)))
     if params.get("service_request_id"):
         ids = _int_list(params["service_request_id"], "service_request_id")
         return cases.filter(pk__in=ids)[:MAX_RESULTS]

@@ -84,7 +84,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 @answers_errors
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
-    case = service_requests.public_requests().filter(pk=int(request_id)).first()
+    readable = service_requests.readable_by(service_requests.reader_of(request.GET))
+    case = service_requests.public_requests(readable).filter(pk=int(request_id)).first()
     if case is None:
         raise Open311Error(404, _("服务请求 %(id)s 不存在。") % {"id": request_id})
     rows = [service_requests.request_row(case, request)]
