@@ -21,7 +21,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from common.asgi_body import BufferBodies  # noqa: E402
+from common.asgi_body import BodyRules, BufferBodies  # noqa: E402
 from realtime.publish import BindServerLoop  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
@@ -30,7 +30,7 @@ application = BindServerLoop(
         {
             "http": BufferBodies(
                 WSGIMiddleware(django_wsgi_app, workers=settings.HTTP_THREADS),
-                max_bytes=settings.HTTP_BODY_MAX,
+                rules=BodyRules.from_settings(settings),
             ),
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))

@@ -82,9 +82,27 @@ CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 ASGI_APPLICATION = "config.asgi.application"
 # Threads that run Django for HTTP requests in each server process (config/asgi.py).
 HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "4"))
-# Request bodies are read whole before Django sees them (common/asgi_body.py); this caps
-# them (nine photos of 12 MB and the form around them).
-HTTP_BODY_MAX = 120 * 1024 * 1024
+# Request bodies are read whole before Django sees them (common/asgi_body.py), and refused
+# by their Content-Length before a byte is read: HTTP_BODY_MAX everywhere, the upload
+# limit (nine photos of 12 MB and the form around them) on the routes that take photos.
+HTTP_BODY_MAX = int(os.environ.get("GONGZHI_BODY_MAX_KB", "1024")) * 1024
+HTTP_UPLOAD_BODY_MAX = int(os.environ.get("GONGZHI_UPLOAD_MAX_MB", "120")) * 1024 * 1024
+HTTP_UPLOAD_PATHS = [
+    r"^/cases/(report|on-spot|\d+/handle)/$",
+    r"^/api/v1/cases/(on-spot|\d+/photos|\d+/handle)$",
+    r"^/open311/v2/requests\.(json|xml)$",
+]
+# A body that pauses longer than this, or averages less than HTTP_BODY_MIN_RATE bytes/s
+# after its first HTTP_BODY_IDLE_SECONDS, is cut with 408 (a slow-sending client holds
+# a place of HTTP_UPLOADS_READING, never a thread).
+HTTP_BODY_IDLE_SECONDS = 20
+HTTP_BODY_MIN_RATE = 20_000
+# Per server process: photo uploads being read at once, and in Django threads at once
+# (one fewer than the threads, so GETs always find one); waiting longer than
+# HTTP_UPLOAD_WAIT_SECONDS for a place answers 503 + Retry-After.
+HTTP_UPLOADS_READING = int(os.environ.get("GONGZHI_UPLOADS_READING", "16"))
+HTTP_UPLOADS_WORKING = max(1, HTTP_THREADS - 1)
+HTTP_UPLOAD_WAIT_SECONDS = 5
 WSGI_APPLICATION = None
 
 TEMPLATES = [
