@@ -88,3 +88,20 @@ def test_on_the_spot_handling_without_an_after_photo_is_refused(people, categori
             before=[photos.prepare(image_bytes("JPEG"))],
             after=[],
         )
+
+
+@pytest.mark.parametrize("size", [(6000, 4400), (10000, 6000)])
+def test_a_small_file_with_too_many_pixels_is_refused_before_decoding(size):
+    # a few kB of PNG that would decode to 26 or 60 megapixels
+    out = io.BytesIO()
+    Image.new("1", size).save(out, "PNG")
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(InvalidInput, match="像素过多"):
+        photos.prepare(out.getvalue(), name="bomb.png")
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_still_fills_the_edge():
+    out = io.BytesIO()
+    Image.new("RGB", (4032, 3024), "olive").save(out, "JPEG")
+    prepared = photos.prepare(out.getvalue(), name="phone.jpg")
+    assert (prepared.width, prepared.height) == (2048, 1536)
