@@ -165,6 +165,13 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Which event groups a socket may join: each domain's access policy answers for its own
+# events (realtime.consumers asks every source and joins the union).
+REALTIME_GROUP_SOURCES = ["feedback.access.socket_groups"]
+# An open socket re-checks its session, account and groups this often: the longest a
+# socket outlives an expired session, a deactivated account or a removed role.
+REALTIME_SESSION_CHECK_SECONDS = float(os.environ.get("GONGZHI_SOCKET_CHECK_SECONDS", "30"))
+
 # --- auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -22,11 +22,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from accounts.models import Department, Role, User
-from accounts.scope import has_role, scope_codes
 from common.api_types import Text
 from common.errors import InvalidInput, NotFound, NotPermitted
 from feedback import catalog, selectors, services
 from feedback import photos as photo_files
+from feedback.access import COMMUNITY_CODE_LENGTH, case_access
 from feedback.models import Case, CaseEntry, CasePhoto, Category
 from feedback.schemas import (
     AREA_CODE,
@@ -136,7 +136,7 @@ def _prepared(files: list[UploadedFile] | None) -> list[photo_files.PreparedPhot
 
 
 def _require_role(request: HttpRequest, *roles: str) -> None:
-    if not (request.user.is_superuser or has_role(request.user, *roles)):
+    if not case_access(request.user).holds(*roles):
         raise NotPermitted(_("您的角色不能查看此列表。"))
 
 
@@ -218,16 +218,10 @@ def case_on_spot(
 def case_duplicates(request: HttpRequest, near: Query[DuplicateQuery]):
     """Open cases of the same category nearby (default 50 m, last 30 days), nearest
     first, to offer before reporting. Cases the user may not open appear only when
-    public (not hidden, not of a sensitive category)."""
-    candidates = selectors.duplicate_candidates(
-        category=_category(near.category), lon=near.lon, lat=near.lat
+    public and in a community the user reads (feedback.access)."""
+    return selectors.duplicate_hints(
+        user=request.user, category=_category(near.category), lon=near.lon, lat=near.lat
     )
-    visible = set(
-        selectors.case_list(user=request.user)
-        .filter(pk__in=[c.pk for c in candidates])
-        .values_list("pk", flat=True)
-    )
-    return [c for c in candidates if c.pk in visible or not (c.hidden or c.category.sensitive)]
 
 
 # --- lists and queues ----------------------------------------------------------------------
@@ -287,24 +281,17 @@ def public_cases(request: HttpRequest, filters: Query[PublicQuery]):
     and sensitive categories left out. Defaults to your own community; another one only
     within your scope (403 otherwise), as on the public page."""
     community = filters.community or _home_community(request.user)
-    if not _may_read_community(request.user, community):
+    if not case_access(request.user).reads_public_of(community):
         raise NotPermitted(_("您只能查看本人所在社区的公开事件。"))
     return selectors.public_cases(community_code=community)
 
 
 def _home_community(user: User) -> str:
-    codes = [code for code in scope_codes(user, [Role.RESIDENT]) if len(code) >= 12]
+    homes = case_access(user).codes((Role.RESIDENT,))
+    codes = [code for code in homes if len(code) >= COMMUNITY_CODE_LENGTH]
     if not codes:
         raise InvalidInput(_("请选择社区。"), field="community")
-    return codes[0][:12]
-
-
-def _may_read_community(user: User, community: str) -> bool:
-    """The rule of the public page: the communities of the user's roles; staff over a
-    street or district read every community in it."""
-    if user.is_superuser:
-        return True
-    return any(community.startswith(code[:12]) for code in scope_codes(user))
+    return codes[0][:COMMUNITY_CODE_LENGTH]
 
 
 # --- one case ------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ reading the public lists, never see it; staff names in the timeline are shown to
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Literal
 
 from django.http import HttpRequest
@@ -18,10 +17,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from accounts.models import Role, RoleAssignment
 from common.api_types import Text
 from common.errors import InvalidInput
 from common.personal_data import mask_free_text
+from feedback.access import CaseAccess, case_access
 from feedback.models import (
     OPEN_STATES,
     Case,
@@ -41,46 +40,12 @@ PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
 # --- who is looking ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Viewer:
-    user_id: int
-    superuser: bool
-    roles: tuple[tuple[str, str, int | None], ...]  # (role, area code, department id)
-
-    def supervises(self, case: Case) -> bool:
-        return self.superuser or any(
-            role in (Role.SUPERVISOR, Role.ADMIN) and case.area_code.startswith(code)
-            for role, code, _ in self.roles
-        )
-
-    def works_on(self, case: Case) -> bool:
-        return any(
-            (role == Role.HANDLER and department == case.department_id)
-            or (role in (Role.GRID_WORKER, Role.CLERK) and case.area_code.startswith(code))
-            for role, code, department in self.roles
-        )
-
-    @property
-    def is_staff(self) -> bool:
-        return self.superuser or any(role != Role.RESIDENT for role, _, _ in self.roles)
-
-    def sees_reporter_of(self, case: Case) -> bool:
-        if case.reporter_id == self.user_id or self.supervises(case):
-            return True
-        return not case.anonymous and self.works_on(case)
-
-
-def viewer_of(request: HttpRequest) -> Viewer:
-    """The asking user's roles, read once per request."""
-    viewer = getattr(request, "_case_viewer", None)
-    if viewer is None:
-        user = request.user
-        roles = RoleAssignment.objects.filter(user=user).values_list(
-            "role", "area__code", "department_id"
-        )
-        viewer = Viewer(user.pk, user.is_superuser, tuple(roles))
-        request._case_viewer = viewer
-    return viewer
+def viewer_of(request: HttpRequest) -> CaseAccess:
+    """The asking user's case access (feedback.access), built once per request."""
+    access = getattr(request, "_case_access", None)
+    if access is None:
+        access = request._case_access = case_access(request.user)
+    return access
 
 
 def _request(context) -> HttpRequest:

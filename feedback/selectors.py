@@ -11,35 +11,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Role, User
 from accounts.scope import code_prefix_q
-from feedback.models import OPEN_STATES, Case, CaseState, Category
-
-STAFF_AREA_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+from feedback.access import SUPERVISING_ROLES, case_access, public_q
+from feedback.models import OPEN_STATES, Case, CaseFollower, CaseState, Category
 
 
 def _base() -> QuerySet[Case]:
-    return Case.objects.select_related("category", "grid", "department")
-
-
-def case_visibility_q(user: User) -> Q:
-    """Which cases a user may open at all."""
-    if user.is_superuser:
-        return Q()
-    roles = list(
-        RoleAssignment.objects.filter(user=user).values_list("role", "area__code", "department")
-    )
-    staff_codes = [code for role, code, _ in roles if role in STAFF_AREA_ROLES]
-    query = code_prefix_q("area_code", staff_codes) | _handler_q(roles)
-    query |= Q(reporter=user) | Q(followers__user=user)
-    return query
+    return Case.objects.select_related("category", "grid", "department").defer("grid__boundary")
 
 
 def case_get_for_user(*, user: User, case_id: int) -> Case | None:
-    return _base().filter(case_visibility_q(user), pk=case_id).distinct().first()
+    return _base().filter(case_access(user).visible_q(), pk=case_id).first()
 
 
 @dataclass
@@ -57,7 +43,7 @@ class CaseFilters:
 
 def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """All cases the user may see, filtered; newest first."""
-    cases = _base().filter(case_visibility_q(user)).distinct()
+    cases = _base().filter(case_access(user).visible_q())
     return _apply(cases, filters or CaseFilters()).order_by("-created_at", "-id")
 
 
@@ -90,45 +76,35 @@ def _apply(cases: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
 
 def my_cases(*, user: User) -> QuerySet[Case]:
     """The cases a resident reported or follows."""
-    return (
-        _base()
-        .filter(Q(reporter=user) | Q(followers__user=user))
-        .distinct()
-        .order_by("-created_at")
-    )
+    own = CaseFollower.objects.filter(case=OuterRef("pk"), user_id=user.pk)
+    return _base().filter(Q(reporter=user) | Q(Exists(own))).order_by("-created_at")
 
 
 def public_cases(*, community_code: str) -> QuerySet[Case]:
-    """A community's cases as the public sees them."""
-    return (
-        _base()
-        .filter(area_code__startswith=community_code, hidden=False, category__sensitive=False)
-        .exclude(state__in=[CaseState.MERGED, CaseState.WITHDRAWN, CaseState.REJECTED])
-        .order_by("-created_at")
-    )
+    """A community's cases as the public sees them (feedback.access.public_q)."""
+    return _base().filter(public_q(), area_code__startswith=community_code).order_by("-created_at")
+
+
+def public_cases_for(*, user: User) -> QuerySet[Case]:
+    """The public cases of every community the user reads (feedback.access)."""
+    codes = case_access(user).public_communities()
+    return _base().filter(public_q(), code_prefix_q("area_code", codes)).order_by("-created_at")
+
+
+def public_case_get(*, user: User, case_id: int) -> Case | None:
+    return public_cases_for(user=user).filter(pk=case_id).first()
 
 
 def handler_inbox(*, user: User) -> QuerySet[Case]:
     """Cases dispatched to the user's departments within their areas, most urgent first."""
-    roles = RoleAssignment.objects.filter(user=user, role=Role.HANDLER).values_list(
-        "role", "area__code", "department"
-    )
-    return _base().filter(_handler_q(roles), state=CaseState.DISPATCHED).order_by("due_at")
-
-
-def _handler_q(roles) -> Q:
-    """A handler reads what was dispatched to their department inside their role's area."""
-    query = Q(pk__in=[])
-    for role, code, department in roles:
-        if role == Role.HANDLER:
-            query |= Q(department=department, area_code__startswith=code)
-    return query
+    handler_q = case_access(user).handler_q()
+    return _base().filter(handler_q, state=CaseState.DISPATCHED).order_by("due_at")
 
 
 def escalation_queue(*, user: User) -> QuerySet[Case]:
     """Open cases escalated to an area within the supervisor's scope."""
-    codes = RoleAssignment.objects.filter(user=user, role__in=(Role.SUPERVISOR, Role.ADMIN))
-    query = code_prefix_q("escalated_to", codes.values_list("area__code", flat=True))
+    codes = case_access(user).codes(SUPERVISING_ROLES)
+    query = code_prefix_q("escalated_to", codes)
     if user.is_superuser:
         query = Q(escalation_level__gt=0)
     return (
@@ -139,8 +115,7 @@ def escalation_queue(*, user: User) -> QuerySet[Case]:
 
 
 def verification_queue(*, user: User) -> QuerySet[Case]:
-    codes = RoleAssignment.objects.filter(user=user, role=Role.GRID_WORKER)
-    query = code_prefix_q("area_code", codes.values_list("area__code", flat=True))
+    query = code_prefix_q("area_code", case_access(user).codes((Role.GRID_WORKER,)))
     return _base().filter(query, state=CaseState.HANDLED).order_by("due_at")
 
 
@@ -163,6 +138,19 @@ def duplicate_candidates(
     )
     measured = [(metres_between(lon, lat, c.location.x, c.location.y), c) for c in nearby]
     return [case for distance, case in sorted(measured, key=lambda m: m[0]) if distance <= radius]
+
+
+def duplicate_hints(*, user: User, category: Category, lon: float, lat: float) -> list[Case]:
+    """`duplicate_candidates` the user may know of: the ones they may open, and public
+    ones of the communities they read (feedback.access), nearest first."""
+    found = duplicate_candidates(category=category, lon=lon, lat=lat)
+    ids = [c.pk for c in found]
+    access = case_access(user)
+    known = Case.objects.filter(pk__in=ids).filter(
+        access.visible_q() | (public_q() & code_prefix_q("area_code", access.public_communities()))
+    )
+    allowed = set(known.values_list("pk", flat=True))
+    return [c for c in found if c.pk in allowed]
 
 
 def metres_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -22,6 +22,14 @@ from accounts.models import Department, Role, User
 from common.db import insert_together, next_id, one_statement_inserts
 from common.errors import Conflict, InvalidInput, NotFound
 from feedback import deadlines
+from feedback.access import (
+    REPORTING_ROLES,
+    SUPERVISING_ROLES,
+    acting_role,
+    require_reporter,
+    role_over_area,
+)
+from feedback.events import case_event
 from feedback.models import (
     OPEN_STATES,
     Case,
@@ -35,20 +43,13 @@ from feedback.models import (
     Priority,
     Rating,
 )
-from feedback.permissions import (
-    SUPERVISING_ROLES,
-    acting_role,
-    require_reporter,
-    role_over_area,
-)
 from feedback.photos import MAX_PHOTOS, PreparedPhoto
 from feedback.routing import department_for
-from feedback.timeline import event_payload, new_entry, record
+from feedback.timeline import new_entry, record
 from grid.models import Area, AreaLevel
 from grid.selectors import grid_for_point
-from realtime.publish import new_event, send_after_commit
+from realtime.publish import send_after_commit
 
-REPORTING_ROLES = (Role.GRID_WORKER, Role.RESIDENT, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 SOURCE_FOR_ROLE = {
     Role.GRID_WORKER: CaseSource.PATROL,
     Role.RESIDENT: CaseSource.RESIDENT,
@@ -177,8 +178,7 @@ def _create_case(*, actor, role, client_id, category, grid, lon, lat, **fields):
         **fields,
     )
     entry = new_entry(case, 1, action="report", actor=actor, role=role)
-    event = new_event(area_code=case.area_code, kind="case.report",
-                      payload=event_payload(case, entry))  # fmt: skip
+    event = case_event(case, entry)
     insert_together(case, entry, event)
     send_after_commit(event)
     return case, entry

@@ -3,22 +3,26 @@
 from django.db.models import Max
 
 from accounts.models import User
+from feedback.events import case_event
 from feedback.models import Case, CaseEntry
-from realtime.publish import emit
+from realtime.publish import send_after_commit
 
 
 def record(
     case: Case, *, action: str, actor: User | None, first: bool = False, **details
 ) -> CaseEntry:
-    """Append one timeline entry and emit `case.<action>` for the case's area; `details`
-    are `new_entry`'s role, from_state, note and data.
+    """Append one timeline entry and its event (feedback.events: kind, payload and
+    audience), published after commit; `details` are `new_entry`'s role, from_state,
+    note and data.
 
     The caller holds the case row locked (select_for_update), so `seq` cannot race.
     """
     seq = 1 if first else (case.timeline.aggregate(m=Max("seq"))["m"] or 0) + 1
     entry = new_entry(case, seq, action=action, actor=actor, **details)
     entry.save()
-    emit(area_code=case.area_code, kind=f"case.{action}", payload=event_payload(case, entry))
+    event = case_event(case, entry)
+    event.save()
+    send_after_commit(event)
     return entry
 
 
@@ -45,21 +49,3 @@ def new_entry(
         note=note,
         data=data or {},
     )
-
-
-def event_payload(case: Case, entry: CaseEntry) -> dict:
-    """What a screen needs to update its list and map; no personal data."""
-    return {
-        "case": case.pk,
-        "number": case.number,
-        "state": case.state,
-        "category": case.category.code,
-        "grid": case.area_code,
-        "department": case.department_id,
-        "due_at": case.due_at.isoformat() if case.due_at else None,
-        "escalation_level": case.escalation_level,
-        "lon": case.location.x if case.location else None,
-        "lat": case.location.y if case.location else None,
-        "seq": entry.seq,
-        "action": entry.action,
-    }

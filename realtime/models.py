@@ -10,6 +10,9 @@ class Event(models.Model):
     area_code = models.CharField(max_length=15)
     kind = models.CharField(max_length=50)
     payload = models.JSONField()
+    # The groups that receive it, decided by the domain's access policy when the event
+    # is written (never widened at send time).
+    audience = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

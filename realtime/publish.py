@@ -1,8 +1,10 @@
 """The only code that touches the channel layer: events leave after commit.
 
 `emit` writes the event to the outbox in the caller's transaction and, once that
-transaction commits, sends it to the groups of the area and of every area above it, so a
-supervisor of a street sees what happens in each of its grids.
+transaction commits, sends it to its audience: the groups the domain's access policy
+named when it built the event (staff of the area and of every area above it, so a
+supervisor of a street sees what happens in each of its grids; the department; the
+people concerned). Nothing here widens or guesses an audience.
 
 In a served process the request thread does not wait for the send: the server's event
 loop (bound by `BindServerLoop`, see config/asgi.py) owns one queue and one task that
@@ -21,7 +23,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from realtime.groups import area_group, area_groups_upwards
+from realtime.groups import session_group
 
 if TYPE_CHECKING:
     from realtime.models import Event
@@ -29,26 +31,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def emit(*, area_code: str, kind: str, payload: dict) -> int:
-    """Record an event for `area_code` and publish it after commit; returns its id."""
-    event = new_event(area_code=area_code, kind=kind, payload=payload)
+def emit(*, area_code: str, kind: str, payload: dict, audience: list[str]) -> int:
+    """Record an event for `area_code` and publish it to `audience` after commit; returns
+    its id."""
+    event = new_event(area_code=area_code, kind=kind, payload=payload, audience=audience)
     event.save()
     send_after_commit(event)
     return event.pk
 
 
-def new_event(*, area_code: str, kind: str, payload: dict) -> "Event":
+def new_event(*, area_code: str, kind: str, payload: dict, audience: list[str]) -> "Event":
     """The outbox row of an event, not saved yet (for writers that save rows together)."""
     from realtime.models import Event
 
     payload = json.loads(json.dumps(payload))  # an unserialisable payload fails here
-    return Event(area_code=area_code, kind=kind, payload=payload)
+    return Event(area_code=area_code, kind=kind, payload=payload, audience=list(audience))
 
 
 def send_after_commit(event: "Event") -> None:
-    """Send a saved outbox row to its area's groups once the transaction commits."""
+    """Send a saved outbox row to its audience once the transaction commits."""
     message = {"id": event.pk, "type": event.kind, "area": event.area_code, "data": event.payload}
-    groups = area_groups_upwards(event.area_code)
+    groups = list(event.audience)
     transaction.on_commit(lambda: _send_all(groups, message))
 
 
@@ -130,8 +133,17 @@ class BindServerLoop:
         await self.app(scope, receive, send)
 
 
+def end_session(session_key: str) -> None:
+    """Close the sockets opened under a login session now (at logout), not after commit:
+    the session is gone whatever the transaction does."""
+    _deliver([session_group(session_key)], {"type": "session.ended"})
+
+
 def _send_all(groups: list[str], event: dict) -> None:
-    message = {"type": "event.message", "event": event}
+    _deliver(groups, {"type": "event.message", "event": event})
+
+
+def _deliver(groups: list[str], message: dict) -> None:
     if _sender is not None and _sender.submit(groups, message):
         return
     async_to_sync(_group_send_all)(groups, message)
@@ -158,4 +170,4 @@ async def _send_batch(sends: list[tuple[str, dict]]) -> None:
             log.exception("realtime send to %s failed", group)
 
 
-__all__ = ["BindServerLoop", "area_group", "emit", "publish_on_commit"]
+__all__ = ["BindServerLoop", "emit", "end_session", "publish_on_commit"]

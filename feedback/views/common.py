@@ -19,18 +19,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import Department, Role, RoleAssignment, User
-from accounts.scope import code_prefix_q, has_role, scope_codes
+from accounts.scope import code_prefix_q
 from common.errors import DomainError
 from feedback import forms as case_forms
 from feedback import selectors
+from feedback.access import REPORTING_ROLES, SUPERVISING_ROLES, case_access
 from feedback.models import OPEN_STATES, Case, CasePhoto, CaseState, Category, Rating
 from feedback.routing import department_for
 from feedback.schemas import viewer_of
 from grid.models import Area, AreaLevel
 
 PAGE_SIZE = 30
-SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
-REPORTING = (Role.RESIDENT, Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+SUPERVISING = SUPERVISING_ROLES
+REPORTING = REPORTING_ROLES
 
 ACTION_LABELS = {
     "report": pgettext_lazy("timeline", "上报"),
@@ -68,7 +69,7 @@ def role_required(*roles: str) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not (request.user.is_superuser or has_role(request.user, *roles)):
+            if not case_access(request.user).holds(*roles):
                 return forbidden(request, _("您的角色不能使用此页面。"))
             return view(request, *args, **kwargs)
 
@@ -84,49 +85,31 @@ def case_or_404(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def roles_over(user: User, case: Case) -> set[str]:
-    """The roles the user holds over this case (a handler only for their department)."""
-    if user.is_superuser:
-        return {Role.SUPERVISOR, Role.ADMIN}
-    held = RoleAssignment.objects.filter(user=user).values_list("role", "area__code", "department")
-    return {
-        role
-        for role, code, department in held
-        if case.area_code.startswith(code)
-        and (role != Role.HANDLER or department == case.department_id)
-    }
-
-
 def report_grids(user: User):
     """Grids the user may report in, for the no-GPS picker."""
     grids = Area.objects.filter(level=AreaLevel.GRID).defer("boundary").order_by("code")
     if user.is_superuser:
         return grids
-    return grids.filter(code_prefix_q("code", scope_codes(user, REPORTING)))
-
-
-def community_codes(user: User) -> list[str]:
-    """The communities whose public cases the user may read (staff: their whole scope)."""
-    codes = scope_codes(user)
-    return sorted({code[:12] for code in codes})
+    return grids.filter(code_prefix_q("code", case_access(user).codes(REPORTING)))
 
 
 def case_nav(user: User) -> list[tuple[str, str]]:
     """The case pages of the user's roles, for the sub-navigation."""
     links = []
-    if user.is_superuser or has_role(user, *REPORTING):
+    holds = case_access(user).holds
+    if holds(*REPORTING):
         links += [("feedback:report", _("我要上报")), ("feedback:mine", _("我的上报"))]
-    if user.is_superuser or has_role(user, Role.RESIDENT):
+    if holds(Role.RESIDENT):
         links.append(("feedback:public", _("社区公开事件")))
-    if user.is_superuser or has_role(user, Role.GRID_WORKER):
+    if holds(Role.GRID_WORKER):
         links += [
             ("feedback:on_spot", _("即办")),
             ("feedback:verify_queue", _("待核查")),
             ("feedback:grid_cases", _("本网格事件")),
         ]
-    if user.is_superuser or has_role(user, Role.HANDLER):
+    if holds(Role.HANDLER):
         links.append(("feedback:inbox", _("待处置")))
-    if user.is_superuser or has_role(user, *SUPERVISING):
+    if holds(*SUPERVISING):
         links += [
             ("feedback:queue", _("待立案/派遣")),
             ("feedback:escalations", _("督办")),
@@ -314,10 +297,9 @@ def action_panels(case: Case, forms: dict) -> list[dict]:
 
 
 def render_detail(request: HttpRequest, case: Case, bound: dict | None = None, status=200):
-    roles = roles_over(request.user, case)
-    # the same rule as the API's: the reporter, supervisors over the area, and (unless the
-    # case is anonymous) the staff working it; never a follower or a public reader
-    reveal = viewer_of(request).sees_reporter_of(case)
+    access = viewer_of(request)
+    roles = access.roles_over(case)
+    reveal = access.sees_reporter_of(case)
     forms = action_forms(request.user, case, roles) | (bound or {})
     context = {
         "case": case,
@@ -367,8 +349,8 @@ def act(
 @login_required
 def case_photo(request: HttpRequest, pk: int, photo_pk: int, size: str) -> FileResponse:
     """A case photo for whoever may read the case (or its public version)."""
-    case = selectors.case_get_for_user(user=request.user, case_id=pk) or public_case_or_none(
-        request.user, pk
+    case = selectors.case_get_for_user(user=request.user, case_id=pk) or selectors.public_case_get(
+        user=request.user, case_id=pk
     )
     photo = CasePhoto.objects.filter(case=case, pk=photo_pk).first() if case else None
     if photo is None:
@@ -379,18 +361,10 @@ def case_photo(request: HttpRequest, pk: int, photo_pk: int, size: str) -> FileR
     return response
 
 
-def public_case_or_none(user: User, pk: int) -> Case | None:
-    for code in community_codes(user):
-        case = selectors.public_cases(community_code=code).filter(pk=pk).first()
-        if case is not None:
-            return case
-    return None
-
-
 @login_required
 def duplicate_suggestions(request: HttpRequest) -> JsonResponse:
     """Open cases of the same category near a point, before a report is sent: the ones the
-    user may open, and otherwise only what the public may read."""
+    user may open, and public ones of the communities they read."""
     try:
         category = Category.objects.get(pk=int(request.GET["category"]))
         lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
@@ -399,12 +373,7 @@ def duplicate_suggestions(request: HttpRequest) -> JsonResponse:
     if not on_the_globe(lon, lat):
         message = _("经纬度无效：经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间。")
         return JsonResponse({"cases": [], "message": message}, status=422)
-    found = selectors.duplicate_candidates(category=category, lon=lon, lat=lat)
-    visible = set(
-        Case.objects.filter(selectors.case_visibility_q(request.user), pk__in=[c.pk for c in found])
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    found = selectors.duplicate_hints(user=request.user, category=category, lon=lon, lat=lat)
     rows = [
         {
             "number": c.number,
@@ -414,7 +383,6 @@ def duplicate_suggestions(request: HttpRequest) -> JsonResponse:
             "metres": round(selectors.metres_between(lon, lat, c.location.x, c.location.y)),
         }
         for c in found
-        if c.pk in visible or not (c.hidden or c.category.sensitive)
     ]
     return JsonResponse({"cases": rows[:5]})
 

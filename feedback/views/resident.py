@@ -9,18 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scope import scope_codes
 from common.errors import DomainError
 from feedback import selectors, services
+from feedback.access import case_access
 from feedback.forms import NoteForm, RateForm, ReasonForm, ReportForm
 from feedback.views.common import (
     REPORTING,
     act,
     case_or_404,
-    community_codes,
     page,
     page_of,
-    public_case_or_none,
     report_grids,
     role_required,
     timeline,
@@ -29,7 +27,7 @@ from feedback.views.common import (
 
 def map_config(user) -> dict:
     """Where the report map starts and which boundaries it draws (the user's scope)."""
-    codes = scope_codes(user, REPORTING)
+    codes = case_access(user).codes(REPORTING)
     url = reverse("api:area_features")
     return {
         "geojsonUrl": f"{url}?under={codes[0]}" if len(codes) == 1 else url,
@@ -85,21 +83,17 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @login_required
 def public_list(request: HttpRequest) -> HttpResponse:
     """The community's cases as the public sees them: no reporter, nothing sensitive."""
-    codes = community_codes(request.user)
-    cases = selectors.public_cases(community_code=codes[0]) if codes else None
-    for code in codes[1:]:
-        cases = cases | selectors.public_cases(community_code=code)
     context = {
         "title": _("社区公开事件"),
         "public": True,
-        "page": page_of(request, cases if cases is not None else []),
+        "page": page_of(request, selectors.public_cases_for(user=request.user)),
     }
     return page(request, "feedback/case_list.html", context)
 
 
 @login_required
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = public_case_or_none(request.user, pk)
+    case = selectors.public_case_get(user=request.user, case_id=pk)
     if case is None:
         raise Http404(_("事件不存在或不公开。"))
     # the public page names no one and leaves the notes out: they may speak of people

@@ -129,7 +129,7 @@ def duplicates_at_the_grid_centre(client, category) -> list[str]:
     return [c["number"] for c in client.get(DUPLICATES, query).json()["cases"]]
 
 
-def test_a_neighbouring_worker_is_not_suggested_sensitive_or_hidden_cases_of_my_grid(
+def test_duplicate_hints_give_others_only_public_cases_of_their_own_community(
     client, people, categories
 ):
     # given a sensitive case and a hidden one in GRID, and a public one next to them
@@ -137,9 +137,13 @@ def test_a_neighbouring_worker_is_not_suggested_sensitive_or_hidden_cases_of_my_
     hidden = reported(people, categories)
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="含个人信息")
     public = reported(people, categories)
-    # when the worker of the next street asks for duplicates there
+    # when the worker of the next street asks for duplicates there, nothing is suggested:
+    # not even a public case, which lies outside every community they read
     client.force_login(people["neighbour_worker"])
-    # then only what the public may read is suggested
+    assert duplicates_at_the_grid_centre(client, categories["dispute"]) == []
+    assert duplicates_at_the_grid_centre(client, categories["stall"]) == []
+    # a resident of the community, who cannot open the others' cases, gets the public one
+    client.force_login(people["other_resident"])
     assert duplicates_at_the_grid_centre(client, categories["dispute"]) == []
     assert duplicates_at_the_grid_centre(client, categories["stall"]) == [public.number]
     # while the worker of GRID, who may open them, is suggested all of them

@@ -84,7 +84,7 @@ async def test_a_failed_send_does_not_stop_the_events_sent_with_or_after_it(laye
         await sync_to_async(sender.submit)(["not a valid group!"], {"type": "event.message"})
         for n in (1, 2):
             message = {"type": "event.message", "event": {"n": n}}
-            await sync_to_async(sender.submit)(["area.310101001"], message)
+            await sync_to_async(sender.submit)(["staff.310101001"], message)
         await sender.drained()
         assert await supervisor.receive_json_from(timeout=3) == {"n": 1}
         assert await supervisor.receive_json_from(timeout=3) == {"n": 2}

@@ -7,7 +7,7 @@ from channels.testing.websocket import WebsocketCommunicator
 from django.test import override_settings
 
 from accounts.models import Role
-from realtime.groups import area_group
+from realtime.groups import staff_group, staff_groups_upwards
 from realtime.publish import publish_on_commit
 from tests.factories import user_with_role
 
@@ -77,7 +77,7 @@ async def test_an_event_reaches_the_area_it_belongs_to_and_no_other(layers, two_
         # given two supervisors of neighbouring streets, connected
         alice, bob = await connect_as(first), await connect_as(second)
         hello = await alice.receive_json_from()
-        assert area_group("310101001") in hello["groups"]
+        assert staff_group("310101001") in hello["groups"]
         await bob.receive_json_from()
         # when an event for street 310101001 is published after a commit
         await sync_to_async(publish_after_commit)("310101001", {"type": "test.ping", "n": 1})
@@ -93,7 +93,7 @@ def publish_after_commit(code: str, event: dict) -> None:
     from django.db import transaction
 
     with transaction.atomic():
-        publish_on_commit(area_group(code), event)
+        publish_on_commit(staff_group(code), event)
 
 
 @pytest.mark.asyncio
@@ -111,7 +111,7 @@ async def test_an_anonymous_socket_is_refused():
 
 def test_a_payload_that_is_not_json_fails_at_publish_time():
     with pytest.raises(TypeError):
-        publish_on_commit("area.310101", {"when": object()})
+        publish_on_commit("staff.310101", {"when": object()})
 
 
 def emit_after_commit(code: str, kind: str, payload: dict) -> int:
@@ -120,7 +120,7 @@ def emit_after_commit(code: str, kind: str, payload: dict) -> int:
     from realtime.publish import emit
 
     with transaction.atomic():
-        return emit(area_code=code, kind=kind, payload=payload)
+        return emit(area_code=code, kind=kind, payload=payload, audience=staff_groups_upwards(code))
 
 
 @pytest.mark.parametrize("layers", LAYERS)
