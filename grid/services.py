@@ -4,7 +4,8 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import security_log
+from accounts.models import SecurityEventKind, User
 from common.errors import InvalidInput, NotFound, NotPermitted
 from common.personal_data import keyed_hash
 from grid import validation
@@ -157,7 +158,8 @@ def resident_reveal(*, actor: User, resident_id: int, field: str, reason: str) -
     resident = resident_get_for_user(user=actor, resident_id=resident_id)
     if resident is None:
         raise NotFound(_("居民不存在或不在您的管辖范围内。"))
-    PersonalDataReveal.objects.create(
+    record = PersonalDataReveal.objects.create(
         actor=actor, resident=resident, field=field, reason=reason.strip()[:200]
     )
+    security_log(kind=SecurityEventKind.REVEAL, user=actor, field=field, reveal=record.pk)
     return getattr(resident, field)

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import security_log
+from accounts.models import SecurityEventKind
 from feedback import selectors, services
 from feedback.export import cases_workbook
 from feedback.forms import CaseFilterForm, HideForm, MergeForm, NoteForm, ReasonForm
@@ -79,6 +81,13 @@ def supervise(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """导出 Excel: exactly the list the same filters show, without personal data."""
     cases = selectors.case_list(user=request.user, filters=filter_form(request).filters())
+    security_log(
+        kind=SecurityEventKind.EXPORT,
+        user=request.user,
+        request=request,
+        what="cases",
+        query=request.GET.urlencode(),
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(
         cases_workbook(cases),

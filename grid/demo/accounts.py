@@ -9,14 +9,17 @@ password hash is computed once and shared: hashing ~150 passwords would take lon
 loading the whole district.
 """
 
+import base64
 import os
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Department, Role, RoleAssignment, User
 from common.errors import NotFound
@@ -25,6 +28,10 @@ from grid.demo.people import PersonMaker
 from grid.models import Area, AreaLevel, Relation, Resident, ResidentStatus
 
 DEMO_PASSWORD = "gongzhi-demo"
+# The demo's supervisors and administrators need a second factor (TWO_FACTOR_ROLES): all
+# share this public TOTP key, printed like the password, so anyone can try them.
+DEMO_TOTP_KEY = b"gongzhi-demo-totp-01"
+DEMO_TOTP_SECRET = base64.b32encode(DEMO_TOTP_KEY).decode()
 # scripts/demo.sh serves on GONGZHI_HOST:GONGZHI_PORT; print the address it will use
 LOGIN_URL = "http://{host}:{port}/login/".format(
     host=os.environ.get("GONGZHI_HOST", "127.0.0.1"), port=os.environ.get("GONGZHI_PORT", "8000")
@@ -56,6 +63,7 @@ class DemoAccounts:
     residents: int = 0
     password: str = DEMO_PASSWORD
     login_url: str = LOGIN_URL
+    totp_secret: str = DEMO_TOTP_SECRET
 
 
 @transaction.atomic
@@ -75,12 +83,29 @@ def demo_accounts_ensure() -> DemoAccounts:
     ]
     ordered = [area for _code, area in sorted(areas.items())]
     by_level = {level: [area for area in ordered if area.level == level] for level in AreaLevel}
-    return DemoAccounts(
+    accounts = DemoAccounts(
         printed=printed,
         grid_workers=_grid_workers(password, by_level[AreaLevel.GRID]),
         staff=_staff(password, by_level[AreaLevel.STREET], by_level[AreaLevel.COMMUNITY]),
         residents=_residents(password, by_level[AreaLevel.COMMUNITY]),
     )
+    _second_factor_enrol()
+    return accounts
+
+
+def _second_factor_enrol() -> None:
+    """Give every demo account that must use a second factor the demo's TOTP key."""
+    needing = set(
+        RoleAssignment.objects.filter(
+            role__in=settings.TWO_FACTOR_ROLES, area__code__startswith=DISTRICT_CODE
+        ).values_list("user_id", flat=True)
+    )
+    for user_id in sorted(needing):
+        TOTPDevice.objects.update_or_create(
+            user_id=user_id,
+            name="demo",
+            defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
+        )
 
 
 def _user(username: str, password: str, display_name: str, *, root: bool = False) -> User:

@@ -38,4 +38,11 @@ class Command(BaseCommand):
             _("另有 %(count)s 名网格员账号（gw-<网格编码>），每个网格一名，密码相同。")
             % {"count": accounts.grid_workers}
         )
+        self.stdout.write(
+            _(
+                "指挥中心和管理员账号登录时还需动态口令：在手机身份验证器应用中手动添加演示密钥 "
+                "%(secret)s（或运行 oathtool --totp -b %(secret)s）。"
+            )
+            % {"secret": accounts.totp_secret}
+        )
         self.stdout.write(_("登录地址：%(url)s") % {"url": accounts.login_url})
