@@ -259,3 +259,24 @@ def test_demo_accounts_need_the_demo_district(demo):
     demo_delete()
     with pytest.raises(CommandError, match="请先运行"):
         demo_accounts()
+
+
+def test_demo_supervisors_and_admins_sign_in_with_the_printed_totp_key(demo, settings):
+    import base64
+    import re
+
+    from django.test import Client
+    from django_otp.oath import TOTP
+
+    settings.TWO_FACTOR_ENFORCED = True
+    output = demo_accounts()
+    secret = re.search(r"oathtool --totp -b ([A-Z2-7]{32})", output).group(1)
+    key = base64.b32decode(secret)
+    for username in ("supervisor", "admin"):
+        client = Client()
+        client.post("/login/", {"username": username, "password": "gongzhi-demo"})
+        assert client.get("/").url.startswith("/login/otp/")
+        code = f"{TOTP(key).token():06d}"
+        assert client.post("/login/otp/", {"code": code}).status_code == 302
+        assert client.get("/").status_code == 200
+    assert Client().post("/login/", {"username": "clerk", "password": "gongzhi-demo"}).url == "/"
