@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
+from accounts.admin_scope import AreaScopedAdmin
 from common.admin import ReadOnlyAdminMixin
 from common.errors import InvalidInput
 from common.personal_data import mask_id_number, mask_phone
 from grid import services
+from grid.access import age_band
 from grid.models import (
     Area,
     Building,
@@ -27,7 +29,8 @@ from grid.models import (
     SpecialGroupMembership,
 )
 
-PERSONAL_COLUMNS = ("id_number", "id_number_hash", "phone", "phone_hash")
+# birth_date too: beside the masked ID number it would rebuild the number (grid.access)
+PERSONAL_COLUMNS = ("id_number", "id_number_hash", "phone", "phone_hash", "birth_date")
 
 
 class _DryRun(Exception):
@@ -65,7 +68,7 @@ class AreaForm(forms.ModelForm):
 
 
 @admin.register(Area)
-class AreaAdmin(LeafletGeoAdmin):
+class AreaAdmin(AreaScopedAdmin, LeafletGeoAdmin):
     form = AreaForm
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
@@ -101,7 +104,7 @@ class BuildingForm(forms.ModelForm):
 
 
 @admin.register(Building)
-class BuildingAdmin(LeafletGeoAdmin):
+class BuildingAdmin(AreaScopedAdmin, LeafletGeoAdmin):
     form = BuildingForm
     list_display = ("address", "name", "grid", "floors")
     search_fields = ("address", "name", "grid__code", "grid__name")
@@ -133,6 +136,10 @@ class MaskedPersonalData:
     def phone_masked(self, obj) -> str:
         return mask_phone(obj.phone) if obj.phone else "—"
 
+    @admin.display(description=_("年龄段"))
+    def age(self, obj) -> str:
+        return age_band(getattr(obj, "birth_date", None)) or "—"
+
 
 class ResidentInline(MaskedPersonalData, admin.TabularInline):
     model = Resident
@@ -147,7 +154,7 @@ class ResidentInline(MaskedPersonalData, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(AreaScopedAdmin, admin.ModelAdmin):
     list_display = ("__str__", "room", "building")
     search_fields = ("building__address", "room")
     raw_id_fields = ("building",)
@@ -156,7 +163,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(MaskedPersonalData, admin.ModelAdmin):
+class ResidentAdmin(AreaScopedAdmin, MaskedPersonalData, admin.ModelAdmin):
     """Residents are added by import or registration (which validate and hash the ID
     number); here staff correct names, relations and status."""
 
@@ -164,7 +171,7 @@ class ResidentAdmin(MaskedPersonalData, admin.ModelAdmin):
     list_display = ("name", "gender", "id_number_masked", "phone_masked", "relation", "status")
     list_filter = ("status", "gender", "relation")
     search_fields = ("name", "household__building__address")
-    readonly_fields = ("id_number_masked", "phone_masked", "gender", "birth_date")
+    readonly_fields = ("id_number_masked", "phone_masked", "gender", "age")
     raw_id_fields = ("household",)
     list_select_related = ("household__building",)
 
@@ -173,7 +180,7 @@ class ResidentAdmin(MaskedPersonalData, admin.ModelAdmin):
 
 
 @admin.register(SpecialGroupMembership)
-class SpecialGroupMembershipAdmin(admin.ModelAdmin):
+class SpecialGroupMembershipAdmin(AreaScopedAdmin, admin.ModelAdmin):
     exclude = ("kind", "kind_hash")
     list_display = ("resident", "kind_label", "visit_every_days", "since")
     readonly_fields = ("resident", "kind_label")
@@ -189,7 +196,7 @@ class SpecialGroupMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataReveal)
-class PersonalDataRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PersonalDataRevealAdmin(AreaScopedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: read only, for everyone."""
 
     list_display = ("at", "actor", "resident", "field", "reason")

@@ -12,6 +12,7 @@ from ninja import Field, Schema
 
 from common.api_types import Text
 from common.personal_data import mask_id_number, mask_phone
+from grid.access import age_band
 from grid.models import AreaLevel, Gender, Relation, ResidentStatus, SpecialGroup
 from grid.validation import parent_code_of
 
@@ -110,7 +111,10 @@ class ResidentOut(Schema):
     address: str
     name: str
     gender: Gender
-    birth_date: dt.date | None
+    age_band: str = Field(
+        description="年龄段（如 60-69）；出生日期不随掩码身份证号给出，否则可还原完整号码",
+        examples=["60-69"],
+    )
     relation: Relation
     relation_label: str = Field(alias="get_relation_display")
     status: ResidentStatus
@@ -120,6 +124,10 @@ class ResidentOut(Schema):
     @staticmethod
     def resolve_address(obj) -> str:
         return f"{obj.household.building.address} {obj.household.room}"
+
+    @staticmethod
+    def resolve_age_band(obj) -> str:
+        return age_band(obj.birth_date)
 
     @staticmethod
     def resolve_id_number_masked(obj) -> str:

@@ -1,19 +1,17 @@
 """Every read of the grid and the base data, scoped to the user who asks.
 
-Scope rules (DESIGN.md, "Authorization is data"):
-- staff (grid worker, clerk, handler, supervisor, administrator) read the base data under
-  the area codes their roles carry;
-- a resident (the resident role and a linked resident record) reads their own household;
-- a superuser, the platform's operator, reads everything.
+Who reads which base data where is grid.access's table (a handler reads buildings but no
+household or resident; a resident their own household; a superuser everything).
 Areas themselves are not personal data: a user sees the area nodes of every role they
 hold, everything below them, and their ancestors (names only) so a tree can be drawn.
 """
 
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
-from accounts.models import Role, RoleAssignment, User
-from accounts.scope import STAFF_ROLES, code_prefix_q, scope_codes, scope_q
+from accounts.models import Role, User
+from accounts.scope import code_prefix_q, scope_codes, scope_q
 from common.personal_data import keyed_hash
+from grid.access import BUILDING_READERS, RESIDENT_READERS, base_data_q
 from grid.models import CODE_LENGTH, Area, AreaLevel, Building, Household, Resident
 from maps.geo import first_row_at_point
 
@@ -75,7 +73,7 @@ def grids_of_worker(*, user: User) -> QuerySet[Area]:
 def building_list(*, user: User, under: str | None = None) -> QuerySet[Building]:
     own = Q(pk__in=Household.objects.filter(members__user=user).values("building_id"))
     buildings = (
-        Building.objects.filter(_base_data_scope(user, "grid__code", own))
+        Building.objects.filter(base_data_q(user, "grid__code", readers=BUILDING_READERS, own=own))
         .select_related("grid")
         .defer("grid__boundary")
     )
@@ -87,7 +85,9 @@ def building_list(*, user: User, under: str | None = None) -> QuerySet[Building]
 def household_list(*, user: User, under: str | None = None) -> QuerySet[Household]:
     own = Q(pk__in=Resident.objects.filter(user=user).values("household_id"))
     households = (
-        Household.objects.filter(_base_data_scope(user, "building__grid__code", own))
+        Household.objects.filter(
+            base_data_q(user, "building__grid__code", readers=RESIDENT_READERS, own=own)
+        )
         .select_related("building__grid")
         .defer("building__grid__boundary")
     )
@@ -107,9 +107,8 @@ def resident_list(
     """Residents the user may read. `id_number` and `special_group` match exactly
     through their keyed hashes (the clear values are encrypted); `name` is a substring."""
     own = Q(household__in=Resident.objects.filter(user=user).values("household_id"))
-    residents = Resident.objects.filter(
-        _base_data_scope(user, "household__building__grid__code", own)
-    ).select_related("household__building")
+    scope = base_data_q(user, "household__building__grid__code", readers=RESIDENT_READERS, own=own)
+    residents = Resident.objects.filter(scope).select_related("household__building")
     if under:
         residents = residents.filter(household__building__grid__code__startswith=under)
     if id_number:
@@ -132,20 +131,6 @@ def resident_get_for_user(*, user: User, resident_id: int) -> Resident | None:
         .filter(pk=resident_id)
         .first()
     )
-
-
-def _base_data_scope(user: User, code_field: str, own_household: Q) -> Q:
-    """Staff read base data under their areas; a resident reads their own household."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
-    roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "area__code"))
-    staff_codes = {code for role, code in roles if role in STAFF_ROLES}
-    query = code_prefix_q(code_field, staff_codes)
-    if user.resident_id is not None and any(role == Role.RESIDENT for role, _code in roles):
-        query |= own_household
-    return query
 
 
 def area_tree(*, user: User, under: str | None = None, max_level: int = AreaLevel.GRID) -> list:

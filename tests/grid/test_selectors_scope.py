@@ -16,11 +16,14 @@ def test_staff_read_everything_under_their_area_and_nothing_beside_it(areas):
     assert list(selectors.building_list(user=clerk)) == [ours.household.building]
 
 
-def test_a_handler_reads_under_their_department_area(areas):
+def test_a_handler_reads_buildings_of_their_area_but_no_household_or_resident(areas):
+    # a department handler works the cases dispatched to them; the register is not theirs
     make_resident(GRID_1)
     theirs = make_resident(GRID_2)
     handler = user_with_role(Role.HANDLER, areas["310101002"])
-    assert list(selectors.resident_list(user=handler)) == [theirs]
+    assert list(selectors.resident_list(user=handler)) == []
+    assert list(selectors.household_list(user=handler)) == []
+    assert list(selectors.building_list(user=handler)) == [theirs.household.building]
 
 
 def test_a_user_without_roles_reads_nothing(areas):
