@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scope import AreaScopedAdmin, AreaScopedInline
 from accounts.admin_security import RoleChangesLogged
 from accounts.models import ApiToken, Department, RegistrationRequest, RoleAssignment, User
 from common.personal_data import mask_id_number, mask_phone
 
+PLATFORM_PERMISSION_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
-class RoleAssignmentInline(admin.TabularInline):
+
+class RoleAssignmentInline(AreaScopedInline, admin.TabularInline):
     model = RoleAssignment
     fk_name = "user"
     fields = ("role", "area", "department")
@@ -19,7 +22,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(RoleChangesLogged, DjangoUserAdmin):
+class UserAdmin(AreaScopedAdmin, RoleChangesLogged, DjangoUserAdmin):
     list_display = ("username", "display_name", "phone_masked", "is_staff", "is_active")
     search_fields = ("username", "display_name")
     readonly_fields = ("phone_masked", "last_login", "date_joined")
@@ -39,9 +42,17 @@ class UserAdmin(RoleChangesLogged, DjangoUserAdmin):
     def phone_masked(self, obj) -> str:
         return mask_phone(obj.phone) if obj.phone else "—"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A district administrator manages accounts and their roles in the district, never
+        # Django's own permissions: those would lift them (or anyone) out of their scope.
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, *PLATFORM_PERMISSION_FIELDS)
+
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(RoleChangesLogged, admin.ModelAdmin):
+class RoleAssignmentAdmin(AreaScopedAdmin, RoleChangesLogged, admin.ModelAdmin):
     list_display = ("user", "role", "area", "department")
     list_filter = ("role",)
     search_fields = ("user__username", "user__display_name", "area__code", "area__name")
@@ -53,7 +64,7 @@ class RoleAssignmentAdmin(RoleChangesLogged, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AreaScopedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "area")
     search_fields = ("code", "name")
     autocomplete_fields = ("area",)
@@ -71,7 +82,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistrationRequest)
-class RegistrationRequestAdmin(ReadOnlyAdmin):
+class RegistrationRequestAdmin(AreaScopedAdmin, ReadOnlyAdmin):
     list_display = ("name", "id_number_masked", "community", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "address")
@@ -99,7 +110,7 @@ class RegistrationRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyAdmin):
+class ApiTokenAdmin(AreaScopedAdmin, ReadOnlyAdmin):
     list_display = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
     fields = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields

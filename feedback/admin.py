@@ -1,6 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from accounts.admin_scope import AreaScopedAdmin, PlatformWideAdmin
 from common.admin import ReadOnlyAdminMixin
 from feedback.models import CalendarOverride, Case, CaseEntry, Category, CategoryRoute
 
@@ -12,7 +13,7 @@ class CategoryRouteInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(PlatformWideAdmin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -30,7 +31,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(PlatformWideAdmin, admin.ModelAdmin):
     list_display = ["date", "is_workday", "note"]
 
 
@@ -48,7 +49,7 @@ class CaseEntryInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, LeafletGeoAdmin):
+class CaseAdmin(AreaScopedAdmin, ReadOnlyAdminMixin, LeafletGeoAdmin):
     """Read-only: every change to a case goes through the workflow, so it is timelined."""
 
     list_display = ["number", "category", "state", "area_code", "department", "due_at"]
