@@ -7,6 +7,8 @@ class CommonConfig(AppConfig):
     verbose_name = "Common"
 
     def ready(self) -> None:
+        from common import checks  # noqa: F401  (registers the system checks)
+
         connection_created.connect(restore_busy_timeout, dispatch_uid="common.busy_timeout")
 
 

@@ -22,9 +22,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from common.asgi_body import BodyRules, BufferBodies  # noqa: E402
+from common.checks import refuse_to_serve_demo_secrets  # noqa: E402
 from realtime.publish import BindServerLoop  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
+refuse_to_serve_demo_secrets()
 application = BindServerLoop(
     ProtocolTypeRouter(
         {

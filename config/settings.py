@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,7 +28,11 @@ def _env_list(name: str, default: str = "") -> list[str]:
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 # The embedded mode runs on a laptop or a street office's one server: an insecure fallback
 # key is tolerated only there, and `check --deploy` flags it.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "embedded-insecure-key-change-me-in-production")
+DEMO_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEMO_SECRET_KEY)
+# GONGZHI_PROFILE=production: served behind a TLS proxy (see "Production profile" below);
+# common/checks.py then refuses to start with the public demo keys.
+PROFILE = os.environ.get("GONGZHI_PROFILE", "embedded")
 ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -42,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "channels",
     "leaflet",
+    "ninja",  # Swagger UI from its own static files, not a CDN
+    "csp",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -55,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # every error under /api/ leaves as problem+json, whoever refused the request
     "common.middleware.ApiProblemMiddleware",
@@ -231,10 +239,11 @@ SECURITY_LOG_MIN_DAYS = 180
 # --- personal data --------------------------------------------------------------------
 # Fernet keys, newest first: encrypt with the first, decrypt with any (rotation).
 # The hash key makes ID numbers and phones searchable without storing them in clear.
-FIELD_ENCRYPTION_KEYS = _env_list(
-    "GONGZHI_FIELD_KEYS", "Z29uZ3poaS1lbWJlZGRlZC1kZW1vLWtleS0wMDAwMDA="
-)
-FIELD_HASH_KEY = os.environ.get("GONGZHI_HASH_KEY", "gongzhi-embedded-demo-hash-key")
+# The defaults are public demo values: the production profile refuses them (common/checks.py).
+DEMO_FIELD_KEY = "Z29uZ3poaS1lbWJlZGRlZC1kZW1vLWtleS0wMDAwMDA="
+DEMO_HASH_KEY = "gongzhi-embedded-demo-hash-key"
+FIELD_ENCRYPTION_KEYS = _env_list("GONGZHI_FIELD_KEYS", DEMO_FIELD_KEY)
+FIELD_HASH_KEY = os.environ.get("GONGZHI_HASH_KEY", DEMO_HASH_KEY)
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -286,6 +295,38 @@ LOGGING = {
 # lookup; the importers take files from the operator's command line only, and every SRID
 # we accept from a request is an integer from a fixed list. See README, "Security".
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- production profile ---------------------------------------------------------------
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients):
+# HTTPS is trusted from that header, cookies are secure-only, HSTS is sent. Passes
+# `manage.py check --deploy --fail-level WARNING` (scripts/test.sh runs it).
+if PROFILE == "production":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _env_bool("GONGZHI_SSL_REDIRECT", True)
+    if not SECURE_SSL_REDIRECT:  # the proxy redirects http:// itself
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+    SECURE_HSTS_SECONDS = int(os.environ.get("GONGZHI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("GONGZHI_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("GONGZHI_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): every script, style, font and image from this
+# site; inline <script> only with the request's nonce (django-leaflet's admin widget);
+# images also as data: URIs (Leaflet's and Swagger UI's icons) and from the basemap.
+_BASEMAP_ORIGIN = "/".join(BASEMAP_TILE_URL.split("/")[:3]) if BASEMAP_TILE_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([_BASEMAP_ORIGIN] if _BASEMAP_ORIGIN else [])],
+        "connect-src": [SELF],  # same-origin WebSockets included (CSP Level 3)
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # --- feedback -------------------------------------------------------------------------
 # Office hours for deadline arithmetic; working days come from chinese-calendar

@@ -19,6 +19,12 @@ say "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 $PY manage.py makemigrations --check --dry-run -v 0 || die "models changed without a migration"
+# The production profile with throwaway keys of its own: any deploy warning fails the run.
+GONGZHI_PROFILE=production \
+  DJANGO_SECRET_KEY=$($PY -c "import secrets; print(secrets.token_urlsafe(50))") \
+  GONGZHI_HASH_KEY=$($PY -c "import secrets; print(secrets.token_urlsafe(32))") \
+  GONGZHI_FIELD_KEYS=$($PY -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+  $PY manage.py check --deploy --fail-level WARNING || die "check --deploy warns on the production profile"
 
 bash scripts/services.sh
 

@@ -5,6 +5,10 @@
   "use strict";
 
   var config = JSON.parse(document.getElementById("area-map-config").textContent);
+  // Legend colours are set here, not in style="…": the CSP allows no inline styles.
+  document.querySelectorAll(".legend .swatch[data-colour]").forEach(function (swatch) {
+    swatch.style.borderColor = swatch.dataset.colour;
+  });
   var status = document.getElementById("area-map-status");
   var map = L.map("area-map", { zoomSnap: 0.25 }).setView(config.center, config.zoom);
 
