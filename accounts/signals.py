@@ -1,12 +1,15 @@
 """Writes that must reach the auth memos of this process at once (common/memo.py), and
 Django's own sign-in signals into the security log."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.audit import security_log
 from accounts.backends import account_named
+from accounts.middleware import LAST_SEEN
 from accounts.models import ApiToken, RoleAssignment, SecurityEventKind, User
 from accounts.scope import held_memo
 from accounts.tokens import live_tokens
@@ -39,6 +42,8 @@ def forget_token(sender, instance: ApiToken, **kwargs) -> None:
 def log_sign_in(sender, request, user: User, **kwargs) -> None:
     if request is not None:
         security_log(kind=SecurityEventKind.LOGIN, user=user, request=request, path=request.path)
+        # The idle clock starts at sign-in, so the first page after it writes no session.
+        request.session[LAST_SEEN] = int(time.time())
 
 
 @receiver(user_login_failed)
