@@ -73,13 +73,3 @@ def test_staff_over_the_case_and_its_reporter_read_it_as_typed(case, people, who
     assert status == 200
     assert body["description"] == TYPED
     assert body["address"] == "测试路 8 号 13812345678"
-
-
-def test_a_neighbouring_supervisor_reading_the_public_list_gets_it_masked(case, people):
-    status, body = get_json(
-        bearer_client(people["neighbour_supervisor"]), "/cases/public", community="310101001001"
-    )
-    if status == 200:
-        assert_masked(body["items"][0]["description"])
-    else:
-        assert status == 403
