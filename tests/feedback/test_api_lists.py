@@ -182,9 +182,15 @@ def test_public_cases_of_the_own_community_or_one_under_a_staff_scope_are_listed
     people, categories
 ):
     shown = reported(people, categories)
-    for who in ("resident", "worker", "handler"):  # the handler serves the whole district
+    for who in ("resident", "worker", "supervisor"):
         status, body = get_json(bearer_client(people[who]), "/cases/public", community=GRID[:12])
         assert (status, ids(body)) == (200, [shown.pk]), who
+
+
+def test_a_handler_reads_no_public_list_only_what_is_dispatched_to_them(people, categories):
+    reported(people, categories)
+    status, _body = get_json(bearer_client(people["handler"]), "/cases/public", community=GRID[:12])
+    assert status == 403
 
 
 def test_public_cases_need_a_community_when_the_user_has_none(people, categories):
