@@ -1,11 +1,11 @@
 """Service requests: reading cases as the public may, and filing them for an api_key.
 
-Public reads show what the public case list shows (feedback.selectors.public_cases): no
-hidden case, no sensitive category, no rejected, withdrawn or merged case, never the
-reporter; without an api_key those under OPEN311_PUBLIC_AREA, with one those of the key's
-communities (`readable_by`). `status_notes` is a fixed text per state: staff notes
-(reject reasons, merge and verification notes) may speak of people and are never
-published. `media_url` is the first photo through photos/{id}.jpg, which serves no other
+Public reads show what the public case list shows (feedback.access.public_q): no hidden
+case, no sensitive category, no rejected, withdrawn or merged case, never the reporter;
+without an api_key those under OPEN311_PUBLIC_AREA, with one those of the communities the
+key's account reads (feedback.access, `readable_by`). `status_notes` is a fixed text per
+state: staff notes (reject reasons, merge and verification notes) may speak of people and
+are never published. `media_url` is the first photo through photos/{id}.jpg, which serves no other
 photo.
 """
 
@@ -23,18 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.scope import code_prefix_q, held_roles
+from accounts.scope import code_prefix_q
 from accounts.tokens import token_user
 from common.personal_data import mask_free_text
+from feedback.access import case_access, public_q
 from feedback.models import OPEN_STATES, Case, CasePhoto, CaseState
 from feedback.open311.render import Open311Error, iso
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-NOT_PUBLIC_STATES = (CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.MERGED)
 CLOSED_STATES = [s for s in CaseState.values if s not in OPEN_STATES]
-COMMUNITY_CODE_LENGTH = 12  # district 6 + street 3 + community 3
 STATUS_NOTES = {
     CaseState.REPORTED: gettext_lazy("已收到，等待立案。"),
     CaseState.REGISTERED: gettext_lazy("已立案，等待派遣。"),
@@ -65,18 +64,14 @@ def readable_by(user: User | None) -> Q:
     """
     if user is None:
         return Q(area_code__startswith=settings.OPEN311_PUBLIC_AREA)
-    if user.is_superuser:
-        return Q()
-    communities = {held.area_code[:COMMUNITY_CODE_LENGTH] for held in held_roles(user)}
-    return code_prefix_q("area_code", communities)
+    return code_prefix_q("area_code", case_access(user).public_communities())
 
 
 def public_requests(readable: Q | None = None) -> QuerySet[Case]:
     first_photo = CasePhoto.objects.filter(case=OuterRef("pk")).order_by("id").values("id")[:1]
     return (
         Case.objects.filter(readable if readable is not None else Q())
-        .filter(hidden=False, category__sensitive=False)
-        .exclude(state__in=NOT_PUBLIC_STATES)
+        .filter(public_q())
         .select_related("category", "department")
         .annotate(first_photo=Subquery(first_photo))
         .order_by("-created_at", "-id")

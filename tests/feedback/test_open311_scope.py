@@ -65,7 +65,7 @@ READERS = {
     "neighbour_worker": (False, False),  # a grid of the other street
     "supervisor": (True, True),  # the street
     "neighbour_supervisor": (False, False),
-    "handler": (True, True),  # the district
+    "handler": (False, False),  # reads what is dispatched to it, no public list (access.py)
 }
 
 
