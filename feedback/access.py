@@ -109,6 +109,15 @@ class CaseAccess:
             return True
         return not case.anonymous and self.works_on(case)
 
+    def reads_free_text_of(self, case: Case) -> bool:
+        """Free text as typed (with the phone or ID numbers people put in it): the reporter
+        and the staff over the case; everyone else reads it masked."""
+        if case.reporter_id == self.user_id:
+            return True
+        return bool(
+            self.roles_over(case) & {*SUPERVISING_ROLES, Role.HANDLER, Role.GRID_WORKER, Role.CLERK}
+        )
+
     @property
     def is_staff(self) -> bool:
         """Staff names in a timeline are shown to staff only."""

@@ -207,8 +207,7 @@ def _photo_url(context, photo: CasePhoto, size: str) -> str:
 def _free_text_for(context, case: Case, text: str) -> str:
     """Staff over the case and its reporter read free text as typed; everyone else reads
     it with the ID and mobile numbers someone typed into it masked."""
-    viewer = viewer_of(_request(context))
-    if case.reporter_id == viewer.user_id or viewer.supervises(case) or viewer.works_on(case):
+    if viewer_of(_request(context)).reads_free_text_of(case):
         return text
     return mask_free_text(text)
 

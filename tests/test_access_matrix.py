@@ -146,6 +146,17 @@ def test_the_community_resident_reads_the_public_case_through_the_public_outputs
         response = client.get(outputs(public)[output])
         assert response.status_code == 200, output
     assert public.number.encode() in client.get(outputs(public)["page public list"]).content
+    # and the phone number typed into its description reaches them masked on every output
+    point = grid_centre(GRID)
+    hints = {"category": public.category.pk, "lon": point.x, "lat": point.y}
+    bodies = [
+        client.get(outputs(public)[name]).content
+        for name in ("api public", "page public detail", "page public list", "open311 detail")
+    ]
+    bodies.append(client.get(reverse("feedback:duplicates"), hints).content)
+    assert public.number.encode() in bodies[-1]
+    for body in bodies:
+        assert "13812345678" not in body.decode()
 
 
 @pytest.mark.django_db

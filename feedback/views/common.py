@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from accounts.models import Department, Role, RoleAssignment, User
 from accounts.scope import code_prefix_q
 from common.errors import DomainError
+from common.personal_data import mask_free_text
 from feedback import forms as case_forms
 from feedback import selectors
 from feedback.access import REPORTING_ROLES, SUPERVISING_ROLES, case_access
@@ -374,12 +375,13 @@ def duplicate_suggestions(request: HttpRequest) -> JsonResponse:
         message = _("经纬度无效：经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间。")
         return JsonResponse({"cases": [], "message": message}, status=422)
     found = selectors.duplicate_hints(user=request.user, category=category, lon=lon, lat=lat)
+    reads = case_access(request.user).reads_free_text_of
     rows = [
         {
             "number": c.number,
             "state": c.get_state_display(),
             "created": timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
-            "description": c.description[:60],
+            "description": (c.description if reads(c) else mask_free_text(c.description))[:60],
             "metres": round(selectors.metres_between(lon, lat, c.location.x, c.location.y)),
         }
         for c in found
