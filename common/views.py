@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from common import busy
 from common.problem import error_text, problem_response, wants_problem
+from infra import busy
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -13,12 +13,12 @@ from ninja.errors import HttpError, ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.auth import api_auth
-from common.busy import RETRY_AFTER_SECONDS, is_database_busy
 from common.errors import DomainError
 from common.problem import error_text
 from config.validation_messages import field_errors
 from feedback.api import router as feedback_router
 from grid.api import router as grid_router
+from infra.busy import RETRY_AFTER_SECONDS, is_database_busy
 from maps.api import router as maps_router
 
 api = NinjaAPI(

@@ -21,8 +21,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from common.asgi_body import BodyRules, BufferBodies  # noqa: E402
 from common.checks import refuse_to_serve_demo_secrets  # noqa: E402
+from infra.asgi_body import BodyRules, BufferBodies  # noqa: E402
 from realtime.publish import BindServerLoop  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 

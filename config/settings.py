@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "common",
+    "infra",
     "accounts",
     "grid",
     "maps",
@@ -78,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # "database is locked" from a page, /login/ or Open311 is a 503 with Retry-After
-    "common.middleware.DatabaseBusyMiddleware",
+    "infra.busy.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it turns a request its backend refused into the
     # lockout answer (accounts.lockout).
     "axes.middleware.AxesMiddleware",
@@ -90,7 +91,7 @@ CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 ASGI_APPLICATION = "config.asgi.application"
 # Threads that run Django for HTTP requests in each server process (config/asgi.py).
 HTTP_THREADS = int(os.environ.get("GONGZHI_HTTP_THREADS", "4"))
-# Request bodies are read whole before Django sees them (common/asgi_body.py), and refused
+# Request bodies are read whole before Django sees them (infra/asgi_body.py), and refused
 # by their Content-Length before a byte is read: HTTP_BODY_MAX everywhere, the upload
 # limit (nine photos of 12 MB and the form around them) on the routes that take photos.
 HTTP_BODY_MAX = int(os.environ.get("GONGZHI_BODY_MAX_KB", "1024")) * 1024
@@ -133,7 +134,7 @@ TEMPLATES = [
 # SQLite has one writer at a time. A transaction that reads and then writes cannot be
 # upgraded while another writes ("database is locked" at once), so each transaction
 # takes the write lock when it begins and the others queue for up to `timeout` s
-# (common/apps.py sets it again after mod_spatialite, whose loading resets it to 5 s).
+# (infra/sqlite.py sets it again after mod_spatialite, whose loading resets it to 5 s).
 # WAL lets readers go on while one writes (the rollback journal blocks them).
 SPATIALITE_OPTIONS = {
     "timeout": 20,
@@ -158,6 +159,9 @@ else:
             "timeout": 10,
         }
     }
+# A report's rows as one statement on PostgreSQL (infra.db.insert_together, through
+# Django's private InsertQuery): off runs the plain ORM saves, the reference path.
+ONE_STATEMENT_INSERTS = _env_bool("GONGZHI_ONE_STATEMENT_INSERTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
+from infra.db import insert_safe_save
 
 
 class CategoryKind(models.TextChoices):
@@ -249,6 +250,7 @@ class CaseEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
 
+    @insert_safe_save  # it only refuses updates: insert_together may skip it
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("timeline entries are immutable")

@@ -9,7 +9,6 @@ case's state, moves it, sets the next stage's deadline, and appends a timeline e
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -19,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
-from common.db import insert_together, next_id, one_statement_inserts
 from common.errors import Conflict, InvalidInput, NotFound
 from feedback import deadlines
 from feedback.access import (
@@ -48,6 +46,7 @@ from feedback.routing import department_for
 from feedback.timeline import new_entry, record
 from grid.models import Area, AreaLevel
 from grid.selectors import grid_for_point
+from infra.db import insert_together, next_id
 from realtime.publish import send_after_commit
 
 SOURCE_FOR_ROLE = {
@@ -92,7 +91,7 @@ def case_report(
         priority = Priority.NORMAL
     _check_report(category, description, priority, photos)
     try:
-        with _report_transaction(photos):
+        with transaction.atomic():
             case, entry = _create_case(
                 actor=actor,
                 role=role,
@@ -151,12 +150,6 @@ def _check_report(
         raise InvalidInput(_("优先级无效。"), field="priority")
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
-
-
-def _report_transaction(photos: Sequence[PreparedPhoto]):
-    """No transaction where the report's rows are one statement (atomic by itself, and
-    BEGIN and COMMIT would be two more round trips); otherwise one around all writes."""
-    return nullcontext() if not photos and one_statement_inserts() else transaction.atomic()
 
 
 def _create_case(*, actor, role, client_id, category, grid, lon, lat, **fields):

@@ -25,8 +25,8 @@ def fast_password_hashing(settings):
 def fresh_memos():
     """Tokens, roles and categories are memoised per process, and SQLite reuses the ids
     of rolled-back rows: one test's answers must not serve the next."""
-    from common.db import forget_reserved_ids
     from common.memo import forget_all
+    from infra.db import forget_reserved_ids
 
     forget_all()
     forget_reserved_ids()

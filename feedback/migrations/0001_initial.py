@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from common.spatial_index import EnsureSpatialIndexes
+from infra.spatial_index import EnsureSpatialIndexes
 
 
 class Migration(migrations.Migration):

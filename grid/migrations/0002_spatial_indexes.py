@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from common.spatial_index import EnsureSpatialIndexes
+from infra.spatial_index import EnsureSpatialIndexes
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import connection
 
-from common.spatial_index import _indexed_columns
+from infra.spatial_index import _indexed_columns
 
 
 def test_every_geometry_column_has_a_live_spatial_index(db):

@@ -2,11 +2,13 @@
 
 import threading
 from collections import deque
-from contextlib import nullcontext
+from collections.abc import Callable
 
-from django.db import connections, models, router, transaction
+from django.conf import settings
+from django.db import connections, models, router
 from django.db.models import signals
-from django.db.models.sql import InsertQuery
+
+from infra.django_private import insert_sql
 
 # PostgreSQL ids are reserved this many at a time per process: one round trip in 16
 # instead of one per report. The price: numbers from two processes interleave instead of
@@ -79,60 +81,57 @@ def forget_reserved_ids() -> None:
 
 
 def insert_together(*objs: models.Model) -> None:
-    """INSERT new rows of different tables as one statement where the database can.
+    """INSERT new rows of different tables, in the caller's transaction.
 
-    A report writes its case, the first timeline entry and the outbox event; as separate
-    statements in a transaction that is five round trips (BEGIN, three INSERTs, COMMIT),
-    which cost a report more than the inserts themselves. On PostgreSQL the INSERTs, as
-    Django compiles them (columns, defaults, auto_now_add, adapters), become the parts of
-    one statement with data-modifying CTEs: atomic by itself, one round trip. Rows that
-    refer to each other must have their ids already (`next_id`). Elsewhere, or when a
-    model has save signal receivers (which a statement would skip), each row is saved in
-    order, in a transaction.
+    The reference is the plain ORM: each row saved in order with `save(force_insert=True)`.
+    On PostgreSQL, unless ONE_STATEMENT_INSERTS is off, the INSERTs as Django compiles them
+    (infra.django_private) run instead as one statement with data-modifying CTEs: one
+    round trip instead of three. Rows that refer to each other must have their ids already
+    (`next_id`). A model whose save() does more than insert (an override, a save signal
+    receiver) is refused on both paths, so a test on SQLite fails where PostgreSQL would
+    have skipped it.
     """
     using = router.db_for_write(type(objs[0]))
     connection = connections[using]
-    if not one_statement_inserts(using) or any(_has_save_receivers(o) for o in objs):
-        with transaction.atomic(using=using, savepoint=False):
-            for obj in objs:
-                obj.save(force_insert=True, using=using)
-        return
-    parts = [_insert_sql(obj, connection) for obj in objs]
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_together writes inside the caller's transaction.atomic")
+    for obj in objs:
+        _refuse_extra_save_work(type(obj))
+    if one_statement_inserts(using):
+        _insert_in_one_statement(objs, using)
+    else:
+        for obj in objs:
+            obj.save(force_insert=True, using=using)
+
+
+def one_statement_inserts(using: str = "default") -> bool:
+    """Whether `insert_together` writes its rows as one statement on this database."""
+    return settings.ONE_STATEMENT_INSERTS and connections[using].vendor == "postgresql"
+
+
+def insert_safe_save(save: Callable) -> Callable:
+    """Mark a save() override that only guards updates, so an INSERT needs nothing from
+    it and `insert_together` may write the model without calling it."""
+    save.insert_safe = True
+    return save
+
+
+def _refuse_extra_save_work(model: type[models.Model]) -> None:
+    if model.save is not models.Model.save and not getattr(model.save, "insert_safe", False):
+        raise TypeError(f"insert_together cannot write {model.__name__}: its save() is overridden")
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise TypeError(f"insert_together cannot write {model.__name__}: it has save receivers")
+
+
+def _insert_in_one_statement(objs: tuple[models.Model, ...], using: str) -> None:
+    connection = connections[using]
+    parts = [insert_sql(obj, connection) for obj in objs]
     ctes = ", ".join(f"w{n} AS ({sql})" for n, (sql, _params) in enumerate(parts))
     ids = ", ".join(f"(SELECT * FROM w{n})" for n in range(len(parts)))
     params = [p for _sql, part_params in parts for p in part_params]
-    # Inside a transaction, a savepoint lets the caller recover from a failed statement
-    # (a unique violation that means "already saved"); outside, autocommit is enough.
-    savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-    with savepoint, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(f"WITH {ctes} SELECT {ids}", params)
         row = cursor.fetchone()
     for obj, pk in zip(objs, row, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, using
-
-
-def one_statement_inserts(using: str = "default") -> bool:
-    """Whether `insert_together` writes its rows as one statement on this database."""
-    return connections[using].vendor == "postgresql"
-
-
-def _has_save_receivers(obj: models.Model) -> bool:
-    model = type(obj)
-    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
-
-
-def _insert_sql(obj: models.Model, connection) -> tuple[str, tuple]:
-    meta = obj._meta
-    pk_set = obj.pk is not None
-    fields = [
-        f
-        for f in meta.local_concrete_fields
-        if not f.generated and (pk_set or f is not meta.auto_field)
-    ]
-    query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    return sql, tuple(params)

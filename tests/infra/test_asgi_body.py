@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import reverse
 
-from common.asgi_body import REPLAY_CHUNK, SPOOL_BYTES, BodyRules, BufferBodies
+from infra.asgi_body import REPLAY_CHUNK, SPOOL_BYTES, BodyRules, BufferBodies
 
 RULES = BodyRules(
     max_bytes=100,

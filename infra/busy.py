@@ -42,3 +42,20 @@ def kept_fields(request: HttpRequest) -> list[tuple[str, str]]:
         if not any(word in name.lower() for word in UNKEPT_FIELDS)
         for value in values
     ]
+
+
+class DatabaseBusyMiddleware:
+    """A write that waited out SQLite's busy timeout (or PostgreSQL's lock timeout) is
+    overload, not a fault: the client is told to retry, and a page keeps what was typed.
+    The API has its own handler (config/api.py); this covers pages, login and Open311."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not is_database_busy(exception):
+            return None
+        return busy_response(request)
