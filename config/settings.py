@@ -177,6 +177,27 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# --- caches ---------------------------------------------------------------------------
+# "memo" keeps hot reads for seconds (infra/memo.py): who holds a token, a user's roles,
+# categories. On Redis every process shares it, so a forgotten token or role stops
+# everywhere at once; the embedded mode is one process, and local memory is enough.
+_MEMO_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "memo",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "memo": {**_MEMO_CACHE, "KEY_PREFIX": "memo"},
+}
+# With Redis, a batch of events leaves in one pipeline per shard (realtime/layers.py,
+# through channels-redis internals); off sends each with the public group_send.
+REALTIME_PIPELINED_SENDS = _env_bool("GONGZHI_REDIS_PIPELINE", True)
+
 # Which event groups a socket may join: each domain's access policy answers for its own
 # events (realtime.consumers asks every source and joins the union).
 REALTIME_GROUP_SOURCES = ["feedback.access.socket_groups"]
@@ -201,8 +222,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Pluggable SMS sender for one-time codes; the embedded mode prints codes to the console.
 SMS_SENDER = os.environ.get("GONGZHI_SMS_SENDER", "accounts.sms.ConsoleSender")
 OTP_TTL_SECONDS = 300
-# How long a server process keeps who holds a token and which roles a user has (common/
-# memo.py): the longest a revoked token or removed role still works in *another* process.
+# How long the memo cache keeps who holds a token and which roles a user has (infra/
+# memo.py). Writes forget their entries on commit, so this bounds only writes that bypass
+# the services (a raw UPDATE in a shell).
 AUTH_MEMO_SECONDS = float(os.environ.get("GONGZHI_AUTH_MEMO_SECONDS", "10"))
 OTP_MAX_ATTEMPTS = 5
 # One code per phone per OTP_RESEND_SECONDS, at most OTP_MAX_PER_HOUR an hour: SMS cost

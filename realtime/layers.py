@@ -6,14 +6,31 @@ the server's sender has several events waiting at once. One PUBLISH round trip p
 per event cost a report more CPU than its database writes (measured with
 bench/case_intake.py); a pipeline per shard costs one round trip per batch. Only the
 pipeline is ours: names, shards and serialisation are the library's.
+
+This is the one module that uses channels-redis's private API (`_get_layer`,
+`_get_group_channel_name`, `_get_shard`, a shard's `_lock`, `_ensure_redis` and
+`_redis`), as written for WRITTEN_FOR; tests/realtime/test_layers.py fails when the
+installed version or those attributes differ. REALTIME_PIPELINED_SENDS off
+(GONGZHI_REDIS_PIPELINE=off) sends with the public `group_send`, one message at a time.
 """
 
 from channels_redis.pubsub import RedisPubSubChannelLayer
+from django.conf import settings
+
+WRITTEN_FOR = {"channels": "4.3.2", "channels-redis": "4.3.0"}
 
 
 class PipelinedPubSubLayer(RedisPubSubChannelLayer):
     async def group_send_many(self, sends: list[tuple[str, dict]]) -> None:
-        """`group_send` for each (group, message), one pipeline per Redis shard."""
+        """`group_send` for each (group, message): one pipeline per Redis shard, or one
+        plain `group_send` each when the pipelined path is off."""
+        if not settings.REALTIME_PIPELINED_SENDS:
+            for group, message in sends:
+                await self.group_send(group, message)
+            return
+        await self._pipelined_send(sends)
+
+    async def _pipelined_send(self, sends: list[tuple[str, dict]]) -> None:
         layer = self._get_layer()  # the library's per-event-loop layer
         by_shard: dict = {}
         serialized: dict[int, bytes] = {}  # an event goes to several groups: pack it once
