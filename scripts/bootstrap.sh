@@ -30,8 +30,9 @@ install_system_packages() {
     die "missing system packages:$missing — run: sudo apt-get install -y$missing"
   fi
   say "installing system packages:$missing"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  # another set-up script (demo.sh beside test.sh) may hold the apt lock: wait for it
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
 }
 
 # A Python 3.11 whose sqlite3 loads mod_spatialite: pyenv builds often cannot.

@@ -17,8 +17,9 @@ if [ "$available" = "0" ]; then
   case "$host" in 127.*|::1|local) ;; *) say "PostGIS missing on remote server $host"; exit 1;; esac
   [ "$(id -u)" -eq 0 ] || { say "PostGIS missing: run sudo apt-get install -y postgresql-$major-postgis-3"; exit 1; }
   say "installing postgresql-$major-postgis-3"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$major-postgis-3" >/dev/null
+  # another set-up script (demo.sh beside test.sh) may hold the apt lock: wait for it
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "postgresql-$major-postgis-3" >/dev/null
 fi
 psql "$ADMIN_URL" -qtAc "create extension if not exists postgis" >/dev/null
 psql "${ADMIN_URL%/*}/template1" -qtAc "create extension if not exists postgis" >/dev/null
