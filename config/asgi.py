@@ -6,8 +6,13 @@ insert view, 1 uvicorn worker): 154 → 450 requests/s. Django's ASGI handler st
 thread per request and hops between the loop and that thread several times for every
 request; none of our HTTP views is async, so that cost bought nothing. WebSockets stay
 on Channels in the same process and event loop.
+
+Importing this module starts nothing: the ASGI lifespan (infra/lifespan.py) binds the
+event sender to the server's loop and starts the scheduler, and at shutdown drains the
+sender and stops the scheduler.
 """
 
+import asyncio
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -22,25 +27,41 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from common.checks import refuse_to_serve_demo_secrets  # noqa: E402
+from config import scheduler  # noqa: E402
 from infra.asgi_body import BodyRules, BufferBodies  # noqa: E402
-from realtime.publish import BindServerLoop  # noqa: E402
+from infra.lifespan import Lifespan  # noqa: E402
+from realtime.publish import BindServerLoop, bind_server_loop, stop_sending  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 refuse_to_serve_demo_secrets()
-application = BindServerLoop(
-    ProtocolTypeRouter(
-        {
-            "http": BufferBodies(
-                WSGIMiddleware(django_wsgi_app, workers=settings.HTTP_THREADS),
-                rules=BodyRules.from_settings(settings),
-            ),
-            "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-            ),
-        }
-    )
+
+
+async def start_process() -> None:
+    """The server's loop sends the events; the embedded scheduler ticks."""
+    bind_server_loop(asyncio.get_running_loop())
+    scheduler.start()
+
+
+async def stop_process() -> None:
+    """Send what is queued (bounded), then stop the scheduler."""
+    await stop_sending(settings.REALTIME_SHUTDOWN_DRAIN_SECONDS)
+    await asyncio.to_thread(scheduler.stop)
+
+
+application = Lifespan(
+    BindServerLoop(
+        ProtocolTypeRouter(
+            {
+                "http": BufferBodies(
+                    WSGIMiddleware(django_wsgi_app, workers=settings.HTTP_THREADS),
+                    rules=BodyRules.from_settings(settings),
+                ),
+                "websocket": AllowedHostsOriginValidator(
+                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                ),
+            }
+        )
+    ),
+    startup=[start_process],
+    shutdown=[stop_process],
 )
-
-from config import scheduler  # noqa: E402
-
-scheduler.start()

@@ -1,5 +1,7 @@
 """The embedded mode's in-process scheduler: periodic jobs in a thread of the web process.
 
+Started and stopped by the server's lifespan (config/asgi.py), never at import.
+
 Production turns it off (GONGZHI_ESCALATION_INTERVAL=0) and runs the same jobs from a
 timer (`manage.py escalate_overdue`, e.g. a systemd timer or cron every minute).
 """
@@ -42,4 +44,17 @@ def start() -> BackgroundScheduler | None:
         coalesce=True,
     )
     _scheduler.start()
+    return _scheduler
+
+
+def stop() -> None:
+    """Stop the scheduler, letting a job that is running finish."""
+    global _scheduler
+    running, _scheduler = _scheduler, None
+    if running is not None:
+        running.shutdown(wait=True)
+
+
+def current() -> BackgroundScheduler | None:
+    """The running scheduler of this process, if any."""
     return _scheduler

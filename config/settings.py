@@ -197,6 +197,9 @@ CACHES = {
 # With Redis, a batch of events leaves in one pipeline per shard (realtime/layers.py,
 # through channels-redis internals); off sends each with the public group_send.
 REALTIME_PIPELINED_SENDS = _env_bool("GONGZHI_REDIS_PIPELINE", True)
+# At shutdown the server's sender gets this long to send what is queued; anything left
+# stays in the outbox (realtime.Event) for a reconnecting screen to replay.
+REALTIME_SHUTDOWN_DRAIN_SECONDS = 5
 
 # Which event groups a socket may join: each domain's access policy answers for its own
 # events (realtime.consumers asks every source and joins the union).

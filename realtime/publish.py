@@ -7,11 +7,12 @@ supervisor of a street sees what happens in each of its grids; the department; t
 people concerned). Nothing here widens or guesses an audience.
 
 In a served process the request thread does not wait for the send: the server's event
-loop (bound by `BindServerLoop`, see config/asgi.py) owns one queue and one task that
-sends in commit order. The outbox row is the record; the socket is only a notification,
-so a request never slows down or fails because a screen is slow. Outside a server
-(management commands, the scheduler before the first request, tests without a loop) the
-send happens inline.
+loop (bound at lifespan start-up, or by `BindServerLoop` on the first call where the
+server has no lifespan; see config/asgi.py) owns one queue and one task that sends in
+commit order, and drains it at shutdown (`stop_sending`). The outbox row is the record;
+the socket is only a notification, so a request never slows down or fails because a
+screen is slow. Outside a server (management commands, the scheduler before the first
+request, tests without a loop) the send happens inline.
 """
 
 import asyncio
@@ -105,6 +106,20 @@ class LoopSender:
         if self._queue is not None:
             await self._queue.join()
 
+    async def close(self, timeout: float) -> bool:
+        """Send what is queued, waiting at most `timeout` s, then stop; False when some
+        sends were left (their events stay in the outbox, for a screen to replay)."""
+        try:
+            await asyncio.wait_for(self.drained(), timeout)
+            sent = True
+        except TimeoutError:
+            left = self._queue.qsize() if self._queue is not None else 0
+            log.warning("%d realtime sends left at shutdown; they stay in the outbox", left)
+            sent = False
+        if self._task is not None:
+            self._task.cancel()
+        return sent
+
 
 _sender: LoopSender | None = None
 
@@ -120,6 +135,14 @@ def bind_server_loop(loop: asyncio.AbstractEventLoop) -> LoopSender:
 def unbind_server_loop() -> None:
     global _sender
     _sender = None
+
+
+async def stop_sending(timeout: float) -> bool:
+    """At server shutdown: sends from now on go inline, and the sender drains its queue
+    (bounded by `timeout` s). False when some were left unsent."""
+    global _sender
+    sender, _sender = _sender, None
+    return True if sender is None else await sender.close(timeout)
 
 
 class BindServerLoop:
