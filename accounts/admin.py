@@ -121,3 +121,6 @@ class ApiTokenAdmin(AreaScopedAdmin, ReadOnlyAdmin):
 admin.site.site_header = _("共治管理后台")
 admin.site.site_title = _("共治管理后台")
 admin.site.index_title = _("数据与账号管理")
+
+
+import accounts.admin_sign_in  # noqa: E402, F401  (registers the sign-in packages under Chinese names)

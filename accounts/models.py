@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from common.models import TimeStampedModel
 from common.personal_data import EncryptedTextField
@@ -114,6 +116,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("到期时间"), default=token_expiry)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
     def __str__(self) -> str:
         return f"{self.user} · {self.label or self.pk}"
 
@@ -217,3 +223,36 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.username} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- the sign-in packages' records, named in Chinese for the admin ------------------------
+# django-axes and django-otp name their models in English only (otp's names are not even
+# translatable); proxies give the admin Chinese names without touching their tables.
+
+
+class LoginAttempt(AccessAttempt):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数（解锁在此）")
+
+
+class LoginRecord(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+
+
+class LoginFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+
+class TwoFactorDevice(TOTPDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("动态口令设备")
+        verbose_name_plural = _("动态口令设备")
