@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_scope import AreaScopedAdmin, AreaScopedInline
 from accounts.admin_security import RoleChangesLogged
 from accounts.models import ApiToken, Department, RegistrationRequest, RoleAssignment, User
+from accounts.tokens import forget_token_on_commit, forget_user_on_commit
+from common.admin import ForgetsOnCommit
 from common.personal_data import mask_id_number, mask_phone
 
 PLATFORM_PERMISSION_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -22,7 +24,7 @@ class RoleAssignmentInline(AreaScopedInline, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AreaScopedAdmin, RoleChangesLogged, DjangoUserAdmin):
+class UserAdmin(AreaScopedAdmin, RoleChangesLogged, ForgetsOnCommit, DjangoUserAdmin):
     list_display = ("username", "display_name", "phone_masked", "is_staff", "is_active")
     search_fields = ("username", "display_name")
     readonly_fields = ("phone_masked", "last_login", "date_joined")
@@ -41,6 +43,9 @@ class UserAdmin(AreaScopedAdmin, RoleChangesLogged, DjangoUserAdmin):
     @admin.display(description=_("电话"))
     def phone_masked(self, obj) -> str:
         return mask_phone(obj.phone) if obj.phone else "—"
+
+    def forget_on_commit(self, rows: list[User]) -> None:
+        forget_user_on_commit(*(user.pk for user in rows))
 
     def get_readonly_fields(self, request, obj=None):
         # A district administrator manages accounts and their roles in the district, never
@@ -110,17 +115,19 @@ class RegistrationRequestAdmin(AreaScopedAdmin, ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AreaScopedAdmin, ReadOnlyAdmin):
+class ApiTokenAdmin(AreaScopedAdmin, ForgetsOnCommit, ReadOnlyAdmin):
     list_display = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
     fields = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields
     search_fields = ("user__username", "label")
     list_select_related = ("user",)
 
+    def forget_on_commit(self, rows: list[ApiToken]) -> None:
+        forget_token_on_commit(*(token.key_hash for token in rows))
+
 
 admin.site.site_header = _("共治管理后台")
 admin.site.site_title = _("共治管理后台")
 admin.site.index_title = _("数据与账号管理")
-
 
 import accounts.admin_sign_in  # noqa: E402, F401  (registers the sign-in packages under Chinese names)

@@ -7,7 +7,8 @@ from django.http import HttpRequest
 
 from accounts.audit import security_log
 from accounts.models import Role, RoleAssignment, SecurityEvent, SecurityEventKind
-from accounts.scope import code_prefix_q, scope_codes
+from accounts.roles import role_remove
+from accounts.scope import code_prefix_q, forget_roles_on_commit, scope_codes
 from common.admin import ReadOnlyAdminMixin
 
 
@@ -50,25 +51,29 @@ def log_role(request: HttpRequest, assignment: RoleAssignment, kind: SecurityEve
 
 class RoleChangesLogged:
     """For the admins that write RoleAssignment rows (the role admin, the user admin's
-    inline): every grant and removal goes to the security log. An edited assignment is
-    logged as the old one removed and the new one granted."""
+    inline): every grant and removal goes to the security log, and the users' memoised
+    roles are forgotten once the change commits. An edited assignment is logged as the
+    old one removed and the new one granted."""
 
     def save_model(self, request, obj, form, change) -> None:
         before = _stored(obj) if isinstance(obj, RoleAssignment) else None
         super().save_model(request, obj, form, change)
         if isinstance(obj, RoleAssignment):
             _log_change(request, before, obj)
+            forget_roles_on_commit(obj.user_id, *([before.user_id] if before else []))
 
     def delete_model(self, request, obj) -> None:
         if isinstance(obj, RoleAssignment):
-            log_role(request, obj, SecurityEventKind.ROLE_REMOVED)
-        super().delete_model(request, obj)
+            role_remove(assignment=obj, by=request.user, request=request)
+        else:
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        if queryset.model is RoleAssignment:
-            for assignment in queryset.select_related("user", "area"):
-                log_role(request, assignment, SecurityEventKind.ROLE_REMOVED)
-        super().delete_queryset(request, queryset)
+        if queryset.model is not RoleAssignment:
+            return super().delete_queryset(request, queryset)
+        for assignment in queryset.select_related("user", "area"):
+            role_remove(assignment=assignment, by=request.user, request=request)
+        return None
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not RoleAssignment:
@@ -78,6 +83,7 @@ class RoleChangesLogged:
             _log_change(request, before.get(assignment.pk), assignment)
         for assignment in formset.deleted_objects:
             log_role(request, assignment, SecurityEventKind.ROLE_REMOVED)
+        forget_roles_on_commit(form.instance.pk)  # the inline's rows are all this user's
         return None
 
 

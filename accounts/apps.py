@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与角色")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the memo receivers)
+        from accounts import signals  # noqa: F401  (the sign-in receivers)

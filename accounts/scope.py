@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import Role, RoleAssignment, User
-from common.memo import Memo
+from infra.memo import Memo
 
 
 class Held(NamedTuple):
@@ -18,7 +18,12 @@ class Held(NamedTuple):
 
 
 # Every scoped read and every transition asks which roles its user holds.
-held_memo = Memo("role assignments", seconds=settings.AUTH_MEMO_SECONDS)
+held_memo: Memo[tuple[Held, ...]] = Memo("roles", seconds=settings.AUTH_MEMO_SECONDS)
+
+
+def forget_roles_on_commit(*user_ids: int) -> None:
+    """Every write of a RoleAssignment calls this for the users whose roles it changed."""
+    held_memo.forget_on_commit(*user_ids)
 
 
 def held_roles(user: User) -> tuple[Held, ...]:

@@ -20,18 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.audit import security_log
 from accounts.models import (
     OneTimeCode,
     RegistrationRequest,
     RegistrationStatus,
     Role,
-    RoleAssignment,
-    SecurityEventKind,
     User,
 )
+from accounts.roles import role_grant
 from accounts.selectors import registration_requests_in_scope
 from accounts.sms import SmsNotSent, get_sender
+from accounts.tokens import forget_user_on_commit
 from common.errors import Conflict, DomainError, InvalidInput, NotFound
 from common.personal_data import keyed_hash
 from grid.models import Area, AreaLevel, Resident, ResidentStatus
@@ -325,18 +324,9 @@ def _user_create(*, phone: str, name: str, password: str) -> User:
 def _resident_link(*, user: User, resident: Resident, actor: User | None = None) -> None:
     user.resident = resident
     user.save(update_fields=["resident"])
+    forget_user_on_commit(user.pk)
     community = resident.household.building.grid.parent
-    _assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=Role.RESIDENT, area=community
-    )
-    if created:
-        security_log(
-            kind=SecurityEventKind.ROLE_GRANTED,
-            user=user,
-            role=Role.RESIDENT,
-            area=community.code,
-            by=(actor or user).get_username(),
-        )
+    role_grant(user=user, role=Role.RESIDENT, area=community, by=actor or user)
 
 
 def _request_create(

@@ -1,36 +1,14 @@
-"""Writes that must reach the auth memos of this process at once (common/memo.py), and
-Django's own sign-in signals into the security log."""
+"""Django's own sign-in signals into the security log."""
 
 import time
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.audit import security_log
 from accounts.backends import account_named
 from accounts.middleware import LAST_SEEN
-from accounts.models import ApiToken, RoleAssignment, SecurityEventKind, User
-from accounts.scope import held_memo
-from accounts.tokens import live_tokens
-
-
-@receiver([post_save, post_delete], sender=RoleAssignment)
-def forget_roles(sender, instance: RoleAssignment, **kwargs) -> None:
-    held_memo.forget(instance.user_id)
-
-
-@receiver([post_save, post_delete], sender=User)
-def forget_user(sender, instance: User, **kwargs) -> None:
-    # Tokens are kept by digest; a deactivated user's tokens must stop here at once.
-    live_tokens.forget_where(lambda token: token.user_id == instance.pk)
-    held_memo.forget(instance.pk)
-
-
-@receiver([post_save, post_delete], sender=ApiToken)
-def forget_token(sender, instance: ApiToken, **kwargs) -> None:
-    live_tokens.forget(instance.key_hash)
-
+from accounts.models import SecurityEventKind, User
 
 # Django announces sign-ins only through these signals, from its own login() and
 # authenticate() (the login form and the admin log in; the token endpoint authenticates,

@@ -1,18 +1,19 @@
 """Bearer tokens for phones: random, shown once, stored as SHA-256."""
 
-import copy
 import datetime as dt
 import hashlib
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.audit import security_log
 from accounts.models import ApiToken, SecurityEventKind, User
-from common.memo import Memo
+from accounts.scope import held_memo
+from infra.memo import Memo
 
 # Writing last_used_at on every request would serialise SpatiaLite readers behind a
 # write lock; minute-level precision is all an administrator needs.
@@ -32,8 +33,34 @@ def token_issue(*, user: User, label: str = "") -> str:
     return key
 
 
-# Live tokens by digest, with their users: a phone sends its token with every request.
-live_tokens = Memo("api tokens", seconds=settings.AUTH_MEMO_SECONDS)
+class LiveToken(NamedTuple):
+    """What a request needs of a token, kept in the memo cache (plain values pickle)."""
+
+    pk: int
+    user_id: int
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+# A phone sends its token with every request: live tokens by digest, and the active
+# users holding them by id, each forgotten on its own.
+live_tokens: Memo[LiveToken] = Memo("token", seconds=settings.AUTH_MEMO_SECONDS)
+active_users: Memo[tuple] = Memo("user", seconds=settings.AUTH_MEMO_SECONDS)
+# Never the password hash or the phone in a shared cache: they load on use, if ever.
+_SECRET_FIELDS = {"password", "phone"}
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields if f.name not in _SECRET_FIELDS]
+
+
+def forget_token_on_commit(*digests: str) -> None:
+    """Every write of an ApiToken calls this with the tokens' digests (key_hash)."""
+    live_tokens.forget_on_commit(*digests)
+
+
+def forget_user_on_commit(*user_ids: int) -> None:
+    """Every write of a User (deactivation above all) calls this: their tokens stop
+    answering with the old row, and their roles are read again."""
+    active_users.forget_on_commit(*user_ids)
+    held_memo.forget_on_commit(*user_ids)
 
 
 def token_user(key: str) -> User | None:
@@ -43,20 +70,28 @@ def token_user(key: str) -> User | None:
     now = timezone.now()
     if token is None or token.expires_at <= now:  # the memo may outlive the token
         return None
+    values = active_users.get(token.user_id, lambda: _active_user(token.user_id))
+    if values is None:
+        return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    # A copy per request: the view may cache things on its user; the memo's must stay clean.
-    return copy.copy(token.user)
+        forget_token_on_commit(digest)  # reloaded with the new time: one write per period
+    # A new instance per request: the view may cache things on its user.
+    return User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, values)
 
 
-def _live_token(digest: str) -> ApiToken | None:
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=digest, user__is_active=True)
-        .filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+def _live_token(digest: str) -> LiveToken | None:
+    row = (
+        ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True)
+        .filter(expires_at__gt=timezone.now())
+        .values_list("pk", "user_id", "expires_at", "last_used_at")
         .first()
     )
+    return LiveToken(*row) if row is not None else None
+
+
+def _active_user(user_id: int) -> tuple | None:
+    return User.objects.filter(pk=user_id, is_active=True).values_list(*_USER_FIELDS).first()
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -85,7 +120,7 @@ def _revoke(tokens: QuerySet[ApiToken]) -> ApiToken | None:
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    live_tokens.forget(token.key_hash)
+    forget_token_on_commit(token.key_hash)
     if not revoked:
         return None
     security_log(

@@ -2,7 +2,9 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
 from accounts.admin_scope import AreaScopedAdmin, PlatformWideAdmin
-from common.admin import ReadOnlyAdminMixin
+from common.admin import ForgetsOnCommit, ReadOnlyAdminMixin
+from feedback.catalog import forget_categories_on_commit
+from feedback.deadlines import forget_calendar_overrides_on_commit
 from feedback.models import CalendarOverride, Case, CaseEntry, Category, CategoryRoute
 
 
@@ -13,7 +15,7 @@ class CategoryRouteInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(PlatformWideAdmin, admin.ModelAdmin):
+class CategoryAdmin(PlatformWideAdmin, ForgetsOnCommit, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -29,10 +31,16 @@ class CategoryAdmin(PlatformWideAdmin, admin.ModelAdmin):
     search_fields = ["code", "name"]
     inlines = [CategoryRouteInline]
 
+    def forget_on_commit(self, rows: list[Category]) -> None:
+        forget_categories_on_commit(*(category.code for category in rows))
+
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(PlatformWideAdmin, admin.ModelAdmin):
+class CalendarOverrideAdmin(PlatformWideAdmin, ForgetsOnCommit, admin.ModelAdmin):
     list_display = ["date", "is_workday", "note"]
+
+    def forget_on_commit(self, rows: list[CalendarOverride]) -> None:
+        forget_calendar_overrides_on_commit()
 
 
 class CaseEntryInline(admin.TabularInline):

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("事件诉求")
-
-    def ready(self) -> None:
-        from feedback import signals  # noqa: F401  (connects the memo receivers)

@@ -4,24 +4,31 @@ Categories are shared by every district; each district gets its own line departm
 and a CategoryRoute per leaf, so the same category goes to each district's department.
 """
 
-import copy
-
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from accounts.models import Department
-from common.memo import Memo
 from feedback.data.categories import COMPONENTS, DEPARTMENTS, EVENTS
 from feedback.models import Category, CategoryKind, CategoryRoute
 from grid.models import Area
+from infra.memo import Memo
 
-# Categories by code: every report names one, and they change a few times a year.
-leaves = Memo("categories", seconds=60)
+# Categories by code (their field values: plain, so they pickle small): every report
+# names one, and they change a few times a year.
+categories: Memo[tuple] = Memo("category", seconds=60)
+_FIELDS = [field.attname for field in Category._meta.concrete_fields]
+
+
+def forget_categories_on_commit(*codes: str) -> None:
+    """Every write of a Category calls this with its codes (old and new, if it changed)."""
+    categories.forget_on_commit(*codes)
 
 
 def category_by_code(code: str) -> Category | None:
-    """The category with `code` (a copy: callers may attach it to a new case)."""
-    category = leaves.get(code, lambda: Category.objects.filter(code=code).first())
-    return copy.copy(category) if category is not None else None
+    """The category with `code` (a new instance: callers may attach it to a new case)."""
+    values = categories.get(
+        code, lambda: Category.objects.filter(code=code).values_list(*_FIELDS).first()
+    )
+    return Category.from_db(DEFAULT_DB_ALIAS, _FIELDS, values) if values is not None else None
 
 
 def department_code(district: Area, key: str) -> str:
@@ -48,6 +55,7 @@ def categories_load(*, district: Area | None = None) -> int:
                         defaults={"department": departments[leaf[2]]},
                     )
                 count += 1
+            forget_categories_on_commit(code, *(leaf[0] for leaf in leaves))
     return count
 
 

@@ -7,12 +7,14 @@ back to Monday–Friday).
 """
 
 import datetime as dt
-import time
 from functools import lru_cache
 
 import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
+
+from feedback.models import CalendarOverride
+from infra.memo import Memo
 
 _MAX_DAYS = 3660  # a deadline more than ten years out is a configuration error
 
@@ -27,24 +29,20 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
         return day.weekday() < 5
 
 
+# The override table, read by every deadline; edited a few times a year.
+overrides_memo: Memo[dict[dt.date, bool]] = Memo("calendar", seconds=60)
+
+
 def calendar_overrides() -> dict[dt.date, bool]:
-    """The CalendarOverride table as {date: is_workday}, read at most once a minute per
-    process (every deadline needs it; an edit reaches other processes within a minute)."""
-    now = time.monotonic()
-    if _cache["until"] <= now:
-        from feedback.models import CalendarOverride
-
-        _cache["table"] = dict(CalendarOverride.objects.values_list("date", "is_workday"))
-        _cache["until"] = now + _OVERRIDES_TTL_SECONDS
-    return _cache["table"]
+    """The CalendarOverride table as {date: is_workday}."""
+    return overrides_memo.get(
+        "overrides", lambda: dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    )
 
 
-def forget_calendar_overrides() -> None:
-    _cache["until"] = 0.0
-
-
-_OVERRIDES_TTL_SECONDS = 60
-_cache: dict = {"until": 0.0, "table": {}}
+def forget_calendar_overrides_on_commit() -> None:
+    """Every write of a CalendarOverride calls this."""
+    overrides_memo.forget_on_commit("overrides")
 
 
 @lru_cache(maxsize=8)

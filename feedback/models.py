@@ -91,21 +91,6 @@ class CalendarOverride(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {'+' if self.is_workday else '-'}"
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        _forget_overrides()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        _forget_overrides()
-        return result
-
-
-def _forget_overrides() -> None:
-    from feedback.deadlines import forget_calendar_overrides
-
-    forget_calendar_overrides()
-
 
 class CaseState(models.TextChoices):
     REPORTED = "reported", _("待立案")

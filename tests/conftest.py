@@ -23,26 +23,15 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_memos():
-    """Tokens, roles and categories are memoised per process, and SQLite reuses the ids
-    of rolled-back rows: one test's answers must not serve the next."""
-    from common.memo import forget_all
+    """Tokens, roles, categories and the calendar are memoised (infra/memo.py), and
+    SQLite reuses the ids of rolled-back rows: one test's answers must not serve the next."""
     from infra.db import forget_reserved_ids
+    from infra.memo import forget_all
 
     forget_all()
     forget_reserved_ids()
     yield
     forget_all()
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar_overrides():
-    """The override table is cached per process; a rolled-back test must not leave its
-    days behind for the next one."""
-    from feedback.deadlines import forget_calendar_overrides
-
-    forget_calendar_overrides()
-    yield
-    forget_calendar_overrides()
 
 
 @pytest.fixture(autouse=True)

@@ -77,11 +77,12 @@ def test_unknown_token_is_a_401_problem(areas):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_revoked_token_is_refused(worker):
+def test_revoked_token_is_refused(worker, django_capture_on_commit_callbacks):
     token = issue("wangge", "pass-word-123").json()["token"]
     phone = Client(headers={"Authorization": f"Bearer {token}"})
-    # when the phone logs out
-    assert phone.delete(f"{API}/auth/token").status_code == 204
+    # when the phone logs out (and the revocation commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.delete(f"{API}/auth/token").status_code == 204
     # then its token opens nothing
     assert phone.get(f"{API}/grid/my-grids").status_code == 401
     assert ApiToken.objects.get().revoked_at is not None

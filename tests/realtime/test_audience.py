@@ -10,7 +10,7 @@ from channels.testing.websocket import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, override_settings
 
-from accounts.models import RoleAssignment
+from accounts.roles import role_remove
 from feedback import services
 from tests.factories import grid_centre
 from tests.feedback.conftest import GRID
@@ -161,7 +161,8 @@ async def test_a_socket_is_told_to_reconnect_when_its_users_roles_change(people)
     channel_layers.backends.clear()
     socket = await connect_as(people["worker"])
     await hello(socket)
-    await sync_to_async(RoleAssignment.objects.filter(user=people["worker"]).delete)()
+    for assignment in await sync_to_async(list)(people["worker"].roles.all()):
+        await sync_to_async(role_remove)(assignment=assignment, by=people["supervisor"])
     closed = await socket.receive_output(timeout=3)
     assert closed == {"type": "websocket.close", "code": 4409}
     channel_layers.backends.clear()
