@@ -188,8 +188,12 @@ def is_public(case: Case) -> bool:
     return not case.hidden and not case.category.sensitive and case.state not in NOT_PUBLIC_STATES
 
 
+def is_reporter(user: User, case: Case) -> bool:
+    return case.reporter_id is not None and case.reporter_id == user.pk
+
+
 def require_reporter(user: User, case: Case) -> str:
-    if case.reporter_id != user.pk:
+    if not is_reporter(user, case):
         raise NotPermitted(_("只有反映人本人可以执行此操作。"))
     return Role.RESIDENT
 

@@ -11,6 +11,7 @@ the wrong state is 409; bad input 422 — all application/problem+json in Chines
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -24,7 +25,7 @@ from pydantic import Field
 from accounts.models import Department, Role, User
 from common.api_types import Text
 from common.errors import InvalidInput, NotFound, NotPermitted
-from feedback import catalog, selectors, services
+from feedback import catalog, schemas, selectors, services
 from feedback import photos as photo_files
 from feedback.access import COMMUNITY_CODE_LENGTH, case_access
 from feedback.models import Case, CaseEntry, CasePhoto, Category
@@ -39,14 +40,10 @@ from feedback.schemas import (
     CaseStateName,
     CategoryOut,
     DispatchIn,
-    HideIn,
     MergeIn,
-    NoteIn,
     OnSpotIn,
-    RateIn,
-    ReasonIn,
-    VerifyIn,
 )
+from feedback.workflow import CASE_ACTIONS, Transition
 
 router = Router(tags=["cases"])
 
@@ -325,34 +322,16 @@ def case_photo(
     return response
 
 
-@router.post(CASE + "/register", response=CaseDetailOut, summary="立案")
-def case_register(request: HttpRequest, body: NoteIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_register(actor=request.user, case_id=case_id, note=body.note)
-    return _acted_on(case_id)
+# --- the transitions of feedback.workflow: one endpoint per row ----------------------------
 
 
-@router.post(CASE + "/reject", response=CaseDetailOut, summary="不予立案（须填理由）")
-def case_reject(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_reject(actor=request.user, case_id=case_id, reason=body.reason)
-    return _acted_on(case_id)
-
-
-@router.post(CASE + "/dispatch", response=CaseDetailOut, summary="派遣")
-def case_dispatch(
-    request: HttpRequest, body: DispatchIn, case_id: int = Path(..., ge=1, le=MAX_ID)
-):
+def _dispatch_arguments(request: HttpRequest, body: DispatchIn) -> dict:
     """Without `department` the category's route for the case's area decides."""
-    _visible(request, case_id)
-    services.case_dispatch(
-        actor=request.user,
-        case_id=case_id,
-        department=_department(body.department),
-        assignee=_assignee(body.assignee),
-        note=body.note,
-    )
-    return _acted_on(case_id)
+    return {
+        "department": _department(body.department),
+        "assignee": _assignee(body.assignee),
+        "note": body.note,
+    }
 
 
 def _department(code: str | None) -> Department | None:
@@ -373,68 +352,59 @@ def _assignee(user_id: int | None) -> User | None:
     return user
 
 
-@router.post(CASE + "/merge", response=CaseDetailOut, summary="合并为重复事件")
-def case_merge(request: HttpRequest, body: MergeIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
+def _merge_arguments(request: HttpRequest, body: MergeIn) -> dict:
     if selectors.case_get_for_user(user=request.user, case_id=body.master) is None:
         raise NotFound(_("主事件不存在或不在您的管辖范围内。"))
-    services.case_merge(actor=request.user, case_id=case_id, master_id=body.master, note=body.note)
-    return _acted_on(case_id)
+    return {"master_id": body.master, "note": body.note}
 
 
-@router.post(CASE + "/hide", response=CaseDetailOut, summary="屏蔽或恢复（须填理由）")
-def case_hide(request: HttpRequest, body: HideIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_hide(actor=request.user, case_id=case_id, reason=body.reason, hidden=body.hidden)
-    return _acted_on(case_id)
+# where a body does not map field for field onto its service's arguments
+_ARGUMENTS: dict[str, Callable[[HttpRequest, Schema], dict]] = {
+    "dispatch": _dispatch_arguments,
+    "merge": _merge_arguments,
+}
 
 
-@router.post(CASE + "/handle", response=CaseDetailOut, summary="处置（multipart，可带处置后照片）")
-def case_handle(
-    request: HttpRequest,
-    body: Form[NoteIn],
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    photos: File[list[UploadedFile]] = None,
-):
-    """Form field `note`; files `photos` (after the work)."""
-    _visible(request, case_id)
-    prepared = _prepared(photos)
-    services.case_handle(actor=request.user, case_id=case_id, note=body.note, photos=prepared)
-    return _acted_on(case_id)
+def _transition_endpoint(transition: Transition) -> Callable:
+    """`POST /cases/{id}/<slug>`: the case must be visible (404), then its service decides
+    (403, 409, 422); the answer is the case as the action left it."""
+    service = services.transition_service(transition.name)
+    body_schema = getattr(schemas, transition.body)
+    arguments = _ARGUMENTS.get(transition.name, lambda request, body: body.model_dump())
+
+    def perform(request: HttpRequest, case_id: int, body: Schema, files=None) -> Case:
+        _visible(request, case_id)
+        given = arguments(request, body)
+        if transition.photos:
+            given["photos"] = _prepared(files)
+        service(actor=request.user, case_id=case_id, **given)
+        return _acted_on(case_id)
+
+    if transition.photos:
+
+        def endpoint(
+            request: HttpRequest,
+            body: Form[body_schema],
+            case_id: int = Path(..., ge=1, le=MAX_ID),
+            photos: File[list[UploadedFile]] = None,
+        ):
+            """Form fields as in the JSON body; files `photos` (after the work)."""
+            return perform(request, case_id, body, photos)
+
+    else:
+
+        def endpoint(
+            request: HttpRequest, body: body_schema, case_id: int = Path(..., ge=1, le=MAX_ID)
+        ):
+            return perform(request, case_id, body)
+
+    endpoint.__name__ = endpoint.__qualname__ = f"case_{transition.name}"
+    if transition.name in _ARGUMENTS:
+        endpoint.__doc__ = _ARGUMENTS[transition.name].__doc__
+    return endpoint
 
 
-@router.post(CASE + "/send-back", response=CaseDetailOut, summary="退回（非本部门职责）")
-def case_send_back(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_send_back(actor=request.user, case_id=case_id, reason=body.reason)
-    return _acted_on(case_id)
-
-
-@router.post(CASE + "/verify", response=CaseDetailOut, summary="核查（网格员）")
-def case_verify(request: HttpRequest, body: VerifyIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_verify(actor=request.user, case_id=case_id, passed=body.passed, note=body.note)
-    return _acted_on(case_id)
-
-
-@router.post(CASE + "/withdraw", response=CaseDetailOut, summary="撤回（反映人）")
-def case_withdraw(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_withdraw(actor=request.user, case_id=case_id, reason=body.reason)
-    return _acted_on(case_id)
-
-
-@router.post(CASE + "/reopen", response=CaseDetailOut, summary="重新办理（反映人，结案后限期内）")
-def case_reopen(request: HttpRequest, body: ReasonIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_reopen(actor=request.user, case_id=case_id, reason=body.reason)
-    return _acted_on(case_id)
-
-
-@router.post(CASE + "/rate", response=CaseDetailOut, summary="评价（反映人）")
-def case_rate(request: HttpRequest, body: RateIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
-    _visible(request, case_id)
-    services.case_rate(
-        actor=request.user, case_id=case_id, rating=body.rating, comment=body.comment
+for _transition in CASE_ACTIONS:
+    router.post(f"{CASE}/{_transition.slug}", response=CaseDetailOut, summary=_transition.summary)(
+        _transition_endpoint(_transition)
     )
-    return _acted_on(case_id)

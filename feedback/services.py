@@ -2,13 +2,14 @@
 
 A transition locks the case row, checks the actor's role over the case's area and the
 case's state, moves it, sets the next stage's deadline, and appends a timeline entry
-(which emits the event after commit). Wrong role or area → NotPermitted (403); wrong state
-→ Conflict (409).
+(which emits the event after commit): the rules of each are a row of feedback.workflow,
+the body here adds what is particular to it. Wrong role or area → NotPermitted (403);
+wrong state → Conflict (409).
 """
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -20,13 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, Role, User
 from common.errors import Conflict, InvalidInput, NotFound
 from feedback import deadlines
-from feedback.access import (
-    REPORTING_ROLES,
-    SUPERVISING_ROLES,
-    acting_role,
-    require_reporter,
-    role_over_area,
-)
+from feedback.access import REPORTING_ROLES, acting_role, require_reporter, role_over_area
 from feedback.events import case_event
 from feedback.models import (
     OPEN_STATES,
@@ -44,6 +39,7 @@ from feedback.models import (
 from feedback.photos import MAX_PHOTOS, PreparedPhoto
 from feedback.routing import department_for
 from feedback.timeline import new_entry, record
+from feedback.workflow import REPORTER, STEP, TRANSITION, Transition, within_reopen_window
 from grid.models import Area, AreaLevel
 from grid.selectors import grid_for_point
 from infra.db import insert_together, next_id
@@ -218,9 +214,7 @@ def case_add_photos(*, actor: User, case_id: int, photos: Sequence[PreparedPhoto
     """The reporter adds "before" photos to an open case after its text was saved, so a
     phone on a weak network uploads them one request at a time and a bad file never
     costs the typed report."""
-    case = _locked(case_id)
-    role = require_reporter(actor, case)
-    _require_state(case, *OPEN_STATES)
+    case, role = _begin("add_photos", actor, case_id)
     if not photos:
         raise InvalidInput(_("请选择照片。"), field="photos")
     fresh = _unseen(case, PhotoStage.BEFORE, photos)
@@ -229,63 +223,84 @@ def case_add_photos(*, actor: User, case_id: int, photos: Sequence[PreparedPhoto
     held = case.photos.filter(stage=PhotoStage.BEFORE).count()
     if held + len(fresh) > MAX_PHOTOS:
         raise InvalidInput(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
-    entry = record(case, action="add_photos", actor=actor, role=role)
+    entry = record(case, action="add_photos", actor=actor, role=role)  # the case row stays
     _attach_photos(case, entry, fresh, PhotoStage.BEFORE)
     return case
 
 
-# --- the supervisor's transitions ---------------------------------------------------------
+# --- every transition: the table's rules, then the service's own --------------------------
 
 
 def _locked(case_id: int) -> Case:
     return Case.objects.select_for_update().select_related("category").get(pk=case_id)
 
 
-def _require_state(case: Case, *states: str) -> None:
-    if case.state not in states:
+def _begin(name: str, actor: User, case_id: int) -> tuple[Case, str]:
+    """Lock the case and check the transition's actor and state (feedback.workflow)."""
+    case = _locked(case_id)
+    return case, _authorise(TRANSITION[name], actor, case)
+
+
+def _authorise(transition: Transition, actor: User, case: Case) -> str:
+    """The role `actor` takes `transition` in (the access policy's answer), or
+    NotPermitted; then the case's state, or Conflict."""
+    if transition.actors == (REPORTER,):
+        role = require_reporter(actor, case)
+    else:
+        role = acting_role(actor, case, transition.actors)
+    if not transition.starts_from(case.state):
         raise Conflict(
             _("事件当前状态为“%(state)s”，不能执行此操作。") % {"state": case.get_state_display()}
         )
+    return role
 
 
-def _enter(case: Case, state: str, due_at: dt.datetime | None) -> str:
-    previous = case.state
-    case.state = state
-    case.stage_started_at = timezone.now()
-    case.due_at = due_at
-    return previous
+def _advance(
+    case: Case, action: str, *, actor: User, role: str, note: str = "", data: dict | None = None
+) -> CaseEntry:
+    """Take the step: into its state with the next stage's deadline (a case that ends is
+    closed now; one that goes on is not), save, and append it to the timeline."""
+    step = STEP[action]
+    previous = ""
+    if step.target is not None:
+        now = timezone.now()
+        previous, case.state, case.stage_started_at = case.state, step.target, now
+        case.due_at = step.deadline.after(now, case.category) if step.deadline else None
+        case.closed_at = None if step.target in OPEN_STATES else now
+    case.save()
+    return record(
+        case, action=action, actor=actor, role=role, from_state=previous, note=note, data=data
+    )
+
+
+def _require_text(value: str, message: str, field: str) -> None:
+    if not value or not value.strip():
+        raise InvalidInput(message, field=field)
+
+
+def transition_service(name: str) -> Callable[..., Case]:
+    """The service of a transition of feedback.workflow: `case_<name>`."""
+    return globals()[f"case_{name}"]
+
+
+# --- the supervisor's transitions ---------------------------------------------------------
 
 
 @transaction.atomic
 def case_register(*, actor: User, case_id: int, note: str = "") -> Case:
     """立案: accept a reported case for handling."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, SUPERVISING_ROLES)
-    _require_state(case, CaseState.REPORTED)
-    due = deadlines.add_working_hours(timezone.now(), case.category.dispatch_hours)
-    previous = _enter(case, CaseState.REGISTERED, due)
-    case.save()
-    record(case, action="register", actor=actor, role=role, from_state=previous, note=note)
+    case, role = _begin("register", actor, case_id)
+    _advance(case, "register", actor=actor, role=role, note=note)
     return case
 
 
 @transaction.atomic
 def case_reject(*, actor: User, case_id: int, reason: str) -> Case:
     """不予立案: refuse a report, with the reason the reporter will read."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, SUPERVISING_ROLES)
-    _require_state(case, CaseState.REPORTED)
+    case, role = _begin("reject", actor, case_id)
     _require_text(reason, _("请填写不予立案的理由。"), "reason")
-    previous = _enter(case, CaseState.REJECTED, None)
-    case.closed_at = timezone.now()
-    case.save()
-    record(case, action="reject", actor=actor, role=role, from_state=previous, note=reason)
+    _advance(case, "reject", actor=actor, role=role, note=reason)
     return case
-
-
-def _require_text(value: str, message: str, field: str) -> None:
-    if not value or not value.strip():
-        raise InvalidInput(message, field=field)
 
 
 @transaction.atomic
@@ -298,28 +313,16 @@ def case_dispatch(
     note: str = "",
 ) -> Case:
     """派遣: send a registered case to a department (by default the category's route)."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, SUPERVISING_ROLES)
-    _require_state(case, CaseState.REGISTERED)
+    case, role = _begin("dispatch", actor, case_id)
     department = department or department_for(case.category, case.area_code)
     if department is None:
         raise InvalidInput(_("该类别没有责任部门，请选择派遣部门。"), field="department")
     if not case.area_code.startswith(department.area.code):
         raise InvalidInput(_("所选部门不负责该事件所在区域。"), field="department")
     _check_assignee(assignee, department)
-    due = deadlines.add_working_days(timezone.now(), case.category.handle_days)
-    previous = _enter(case, CaseState.DISPATCHED, due)
     case.department, case.assignee = department, assignee
-    case.save()
-    record(
-        case,
-        action="dispatch",
-        actor=actor,
-        role=role,
-        from_state=previous,
-        note=note,
-        data={"department": department.pk, "assignee": assignee.pk if assignee else None},
-    )
+    data = {"department": department.pk, "assignee": assignee.pk if assignee else None}
+    _advance(case, "dispatch", actor=actor, role=role, note=note, data=data)
     return case
 
 
@@ -346,46 +349,28 @@ def case_merge(*, actor: User, case_id: int, master_id: int, note: str = "") -> 
     if len(locked) != 2:
         raise NotFound(_("事件不存在。"))
     case, master = locked[case_id], locked[master_id]
-    role = acting_role(actor, case, SUPERVISING_ROLES)
-    _require_state(case, CaseState.REPORTED, CaseState.REGISTERED)
-    acting_role(actor, master, SUPERVISING_ROLES)
+    merge = TRANSITION["merge"]
+    role = _authorise(merge, actor, case)
+    acting_role(actor, master, merge.actors)
     if not master.is_open:
         raise Conflict(_("只能合并到另一件未结案的事件。"))
-    previous = _enter(case, CaseState.MERGED, None)
     case.master = master
-    case.closed_at = timezone.now()
-    case.save()
+    data = {"master": master.pk, "master_number": master.number}
+    _advance(case, "merge", actor=actor, role=role, note=note, data=data)
     if case.reporter_id:
         CaseFollower.objects.get_or_create(case=master, user_id=case.reporter_id)
-    record(
-        case,
-        action="merge",
-        actor=actor,
-        role=role,
-        from_state=previous,
-        note=note,
-        data={"master": master.pk, "master_number": master.number},
-    )
-    record(
-        master,
-        action="absorb",
-        actor=actor,
-        role=role,
-        note=note,
-        data={"duplicate": case.pk, "duplicate_number": case.number},
-    )
+    data = {"duplicate": case.pk, "duplicate_number": case.number}
+    record(master, action="absorb", actor=actor, role=role, note=note, data=data)
     return case
 
 
 @transaction.atomic
 def case_hide(*, actor: User, case_id: int, reason: str, hidden: bool = True) -> Case:
     """Moderation: hide a case from public lists (or show it again), with the reason."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, SUPERVISING_ROLES)
+    case, role = _begin("hide", actor, case_id)
     _require_text(reason, _("请填写屏蔽或恢复的理由。"), "reason")
     case.hidden = hidden
-    case.save(update_fields=["hidden", "updated_at"])
-    record(case, action="hide" if hidden else "unhide", actor=actor, role=role, note=reason)
+    _advance(case, "hide" if hidden else "unhide", actor=actor, role=role, note=reason)
     return case
 
 
@@ -397,14 +382,9 @@ def case_handle(
     *, actor: User, case_id: int, note: str, photos: Sequence[PreparedPhoto] = ()
 ) -> Case:
     """处置: the department reports what it did, with "after" photos."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, (Role.HANDLER,))
-    _require_state(case, CaseState.DISPATCHED)
+    case, role = _begin("handle", actor, case_id)
     _require_text(note, _("请填写处置情况。"), "note")
-    due = deadlines.add_working_hours(timezone.now(), case.category.verify_hours)
-    previous = _enter(case, CaseState.HANDLED, due)
-    case.save()
-    entry = record(case, action="handle", actor=actor, role=role, from_state=previous, note=note)
+    entry = _advance(case, "handle", actor=actor, role=role, note=note)
     _attach_photos(case, entry, photos, PhotoStage.AFTER)
     return case
 
@@ -412,15 +392,10 @@ def case_handle(
 @transaction.atomic
 def case_send_back(*, actor: User, case_id: int, reason: str) -> Case:
     """The department returns a case that is not theirs, for reassignment."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, (Role.HANDLER,))
-    _require_state(case, CaseState.DISPATCHED)
+    case, role = _begin("send_back", actor, case_id)
     _require_text(reason, _("请填写退回理由。"), "reason")
-    due = deadlines.add_working_hours(timezone.now(), case.category.dispatch_hours)
-    previous = _enter(case, CaseState.REGISTERED, due)
     case.department, case.assignee = None, None
-    case.save()
-    record(case, action="send_back", actor=actor, role=role, from_state=previous, note=reason)
+    _advance(case, "send_back", actor=actor, role=role, note=reason)
     return case
 
 
@@ -430,19 +405,11 @@ def case_send_back(*, actor: User, case_id: int, reason: str) -> Case:
 @transaction.atomic
 def case_verify(*, actor: User, case_id: int, passed: bool, note: str = "") -> Case:
     """核查 by the grid worker of the case's grid: pass closes, fail returns it."""
-    case = _locked(case_id)
-    role = acting_role(actor, case, (Role.GRID_WORKER,))
-    _require_state(case, CaseState.HANDLED)
-    if passed:
-        previous = _enter(case, CaseState.CLOSED, None)
-        case.closed_at = timezone.now()
-    else:
+    case, role = _begin("verify", actor, case_id)
+    if not passed:
         _require_text(note, _("核查不通过时请说明原因。"), "note")
-        due = deadlines.add_working_days(timezone.now(), case.category.handle_days)
-        previous = _enter(case, CaseState.DISPATCHED, due)
-    case.save()
     action = "verify_pass" if passed else "verify_fail"
-    record(case, action=action, actor=actor, role=role, from_state=previous, note=note)
+    _advance(case, action, actor=actor, role=role, note=note)
     return case
 
 
@@ -478,14 +445,9 @@ def case_handle_on_spot(
         )
         if not created:
             return case, False
-        case = _locked(case.pk)
-        role = acting_role(actor, case, (Role.GRID_WORKER,))
-        previous = _enter(case, CaseState.CLOSED, None)
-        case.handled_on_spot, case.closed_at = True, timezone.now()
-        case.save()
-        entry = record(
-            case, action="on_spot", actor=actor, role=role, from_state=previous, note=note
-        )
+        case, role = _begin("handle_on_spot", actor, case.pk)
+        case.handled_on_spot = True
+        entry = _advance(case, "on_spot", actor=actor, role=role, note=note)
         _attach_photos(case, entry, after, PhotoStage.AFTER)
     return case, True
 
@@ -495,45 +457,32 @@ def case_handle_on_spot(
 
 @transaction.atomic
 def case_withdraw(*, actor: User, case_id: int, reason: str = "") -> Case:
-    case = _locked(case_id)
-    role = require_reporter(actor, case)
-    _require_state(case, CaseState.REPORTED, CaseState.REGISTERED)
-    previous = _enter(case, CaseState.WITHDRAWN, None)
-    case.closed_at = timezone.now()
-    case.save()
-    record(case, action="withdraw", actor=actor, role=role, from_state=previous, note=reason)
+    case, role = _begin("withdraw", actor, case_id)
+    _advance(case, "withdraw", actor=actor, role=role, note=reason)
     return case
 
 
 @transaction.atomic
 def case_reopen(*, actor: User, case_id: int, reason: str) -> Case:
     """The reporter reopens a closed case within the reopen window: back to dispatch."""
-    case = _locked(case_id)
-    role = require_reporter(actor, case)
-    _require_state(case, CaseState.CLOSED)
+    case, role = _begin("reopen", actor, case_id)
     _require_text(reason, _("请说明重新办理的原因。"), "reason")
-    window = dt.timedelta(days=settings.CASE_REOPEN_DAYS)
-    if case.closed_at and timezone.now() - case.closed_at > window:
+    if not within_reopen_window(case):
         raise Conflict(
             _("结案已超过 %(days)d 天，不能重新办理，请另行上报。")
             % {"days": settings.CASE_REOPEN_DAYS}
         )
-    due = deadlines.add_working_hours(timezone.now(), case.category.dispatch_hours)
-    previous = _enter(case, CaseState.REGISTERED, due)
     case.reopen_count += 1
-    case.closed_at, case.department, case.assignee = None, None, None
+    case.department, case.assignee = None, None
     case.rating, case.rating_comment, case.rated_at = "", "", None
-    case.save()
-    record(case, action="reopen", actor=actor, role=role, from_state=previous, note=reason)
+    _advance(case, "reopen", actor=actor, role=role, note=reason)
     return case
 
 
 @transaction.atomic
 def case_rate(*, actor: User, case_id: int, rating: str, comment: str = "") -> Case:
     """评价: the reporter rates a closed case (once per closing)."""
-    case = _locked(case_id)
-    role = require_reporter(actor, case)
-    _require_state(case, CaseState.CLOSED)
+    case, role = _begin("rate", actor, case_id)
     if rating not in Rating.values:
         raise InvalidInput(_("请选择满意、基本满意或不满意。"), field="rating")
     if case.rating:
@@ -541,6 +490,5 @@ def case_rate(*, actor: User, case_id: int, rating: str, comment: str = "") -> C
     if rating == Rating.UNSATISFIED and not comment.strip():
         raise InvalidInput(_("不满意时请填写意见。"), field="comment")
     case.rating, case.rating_comment, case.rated_at = rating, comment.strip(), timezone.now()
-    case.save()
-    record(case, action="rate", actor=actor, role=role, note=comment, data={"rating": rating})
+    _advance(case, "rate", actor=actor, role=role, note=comment, data={"rating": rating})
     return case

@@ -1,5 +1,5 @@
-"""The reporter's pages: report a problem, my cases, the community's public cases, and the
-reporter's own actions (rate, reopen, withdraw)."""
+"""The reporter's pages: report a problem, my cases, and the community's public cases. The
+reporter's own actions (rate, reopen, withdraw) are the table's (feedback.views.actions)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -7,22 +7,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from feedback import selectors, services
+from feedback.access import REPORTING_ROLES as REPORTING
 from feedback.access import case_access
-from feedback.forms import NoteForm, RateForm, ReasonForm, ReportForm
-from feedback.views.common import (
-    REPORTING,
-    act,
-    case_or_404,
-    page,
-    page_of,
-    report_grids,
-    role_required,
-    timeline,
-)
+from feedback.forms import ReportForm
+from feedback.views.access import report_grids, role_required
+from feedback.views.pages import page, page_of
+from feedback.views.presenters import timeline
 
 
 def map_config(user) -> dict:
@@ -99,47 +92,3 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the public page names no one and leaves the notes out: they may speak of people
     rows = timeline(case, reveal_reporter=False)
     return page(request, "feedback/public_detail.html", {"case": case, "timeline": rows})
-
-
-@require_POST
-@login_required
-def rate(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "rate",
-        RateForm(request.POST),
-        lambda d: services.case_rate(
-            actor=request.user, case_id=case.pk, rating=d["rating"], comment=d["comment"]
-        ),
-        _("感谢您的评价。"),
-    )
-
-
-@require_POST
-@login_required
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "reopen",
-        ReasonForm(request.POST),
-        lambda d: services.case_reopen(actor=request.user, case_id=case.pk, reason=d["reason"]),
-        _("已申请重新办理。"),
-    )
-
-
-@require_POST
-@login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "withdraw",
-        NoteForm(request.POST),
-        lambda d: services.case_withdraw(actor=request.user, case_id=case.pk, reason=d["note"]),
-        _("已撤回。"),
-    )

@@ -1,27 +1,21 @@
-"""The supervisor's pages (指挥中心): the register/dispatch queue, escalations, every case
-of the area with filters and its Excel export, and the supervising actions."""
+"""The supervisor's pages (指挥中心): the register/dispatch queue, escalations, and every
+case of the area with filters and its Excel export. The supervising actions are the
+table's (feedback.views.actions)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.audit import security_log
 from accounts.models import SecurityEventKind
-from feedback import selectors, services
+from feedback import selectors
+from feedback.access import SUPERVISING_ROLES as SUPERVISING
 from feedback.export import cases_workbook
-from feedback.forms import CaseFilterForm, HideForm, MergeForm, NoteForm, ReasonForm
+from feedback.forms import CaseFilterForm
 from feedback.models import CaseState
-from feedback.views.common import (
-    SUPERVISING,
-    act,
-    case_or_404,
-    dispatch_form,
-    merge_candidates,
-    page,
-    page_of,
-    role_required,
-)
+from feedback.views.access import role_required
+from feedback.views.pages import page, page_of
 from grid.selectors import area_list
 
 LIST_SIZE = 50
@@ -95,86 +89,3 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
     return response
-
-
-@require_POST
-@role_required(*SUPERVISING)
-def register(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "register",
-        NoteForm(request.POST),
-        lambda d: services.case_register(actor=request.user, case_id=case.pk, note=d["note"]),
-        _("已立案。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISING)
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "reject",
-        ReasonForm(request.POST),
-        lambda d: services.case_reject(actor=request.user, case_id=case.pk, reason=d["reason"]),
-        _("已不予立案。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISING)
-def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
-    """派遣, and reassignment after a send-back (the same form on a registered case)."""
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "dispatch",
-        dispatch_form(case, request.POST),
-        lambda d: services.case_dispatch(
-            actor=request.user,
-            case_id=case.pk,
-            department=d["department"],
-            assignee=d["assignee"],
-            note=d["note"],
-        ),
-        _("已派遣。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISING)
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    form = MergeForm(request.POST, candidates=merge_candidates(request.user, case))
-    return act(
-        request,
-        case,
-        "merge",
-        form,
-        lambda d: services.case_merge(
-            actor=request.user, case_id=case.pk, master_id=d["master"], note=d["note"]
-        ),
-        _("已合并为重复事件。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISING)
-def hide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Moderation: hide from the public or show again, always with a reason."""
-    case = case_or_404(request, pk)
-    return act(
-        request,
-        case,
-        "hide",
-        HideForm(request.POST),
-        lambda d: services.case_hide(
-            actor=request.user, case_id=case.pk, reason=d["reason"], hidden=d["hidden"]
-        ),
-        _("已更新公开状态。"),
-    )

@@ -1,24 +1,18 @@
-"""The grid worker's pages: handle on the spot (即办), the verification queue and the
-verify action, and the cases of their grids. Reporting itself uses the shared form."""
+"""The grid worker's pages: handle on the spot (即办), the verification queue, and the
+cases of their grids. Reporting uses the shared form; verifying is the table's
+(feedback.views.actions)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from common.errors import DomainError
 from feedback import selectors, services
-from feedback.forms import OnSpotForm, VerifyForm
+from feedback.forms import OnSpotForm
 from feedback.models import CaseState
-from feedback.views.common import (
-    act,
-    case_or_404,
-    page,
-    page_of,
-    report_grids,
-    role_required,
-)
+from feedback.views.access import report_grids, role_required
+from feedback.views.pages import page, page_of
 from feedback.views.resident import report_page
 
 
@@ -70,20 +64,3 @@ def grid_cases(request: HttpRequest) -> HttpResponse:
         "page": page_of(request, cases),
     }
     return page(request, "feedback/case_list.html", context)
-
-
-@require_POST
-@role_required(Role.GRID_WORKER)
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_or_404(request, pk)
-    form = VerifyForm(request.POST)
-    return act(
-        request,
-        case,
-        "verify",
-        form,
-        lambda d: services.case_verify(
-            actor=request.user, case_id=case.pk, passed=d["passed"], note=d["note"]
-        ),
-        _("核查结果已提交。"),
-    )
