@@ -13,7 +13,7 @@ from accounts.scope import code_prefix_q, scope_codes, scope_q
 from common.personal_data import keyed_hash
 from grid.access import BUILDING_READERS, RESIDENT_READERS, base_data_q
 from grid.models import CODE_LENGTH, Area, AreaLevel, Building, Household, Resident
-from maps.geo import first_row_at_point
+from infra.geo import first_row_at_point
 
 
 def grid_for_point(*, lon: float, lat: float) -> Area | None:

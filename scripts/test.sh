@@ -18,6 +18,7 @@ export GONGZHI_TEST_CHROMIUM=${GONGZHI_TEST_CHROMIUM:-/usr/bin/chromium}
 say "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache || die "an import goes against the app layers of .importlinter"
 $PY manage.py makemigrations --check --dry-run -v 0 || die "models changed without a migration"
 # The production profile with throwaway keys of its own: any deploy warning fails the run.
 GONGZHI_PROFILE=production \
