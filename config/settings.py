@@ -181,8 +181,14 @@ else:
 # "memo" keeps hot reads for seconds (infra/memo.py): who holds a token, a user's roles,
 # categories. On Redis every process shares it, so a forgotten token or role stops
 # everywhere at once; the embedded mode is one process, and local memory is enough.
+# One Redis client per pool, not one per call (infra/django_private.py; off: Django's own).
+_REDIS_CACHE = (
+    "infra.django_private.ReusedClientRedisCache"
+    if _env_bool("GONGZHI_REDIS_CLIENT_REUSE", True)
+    else "django.core.cache.backends.redis.RedisCache"
+)
 _MEMO_CACHE = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

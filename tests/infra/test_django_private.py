@@ -1,16 +1,19 @@
 """infra/django_private.py compiles INSERTs with Django's private InsertQuery and
-SQLInsertCompiler: these tests fail loudly when the installed Django is not the one it
-was written for, or the attributes it uses changed."""
+SQLInsertCompiler, and reuses Redis clients through RedisCacheClient's private parts:
+these tests fail loudly when the installed Django is not the one it was written for, or
+the attributes it uses changed."""
 
 import inspect
+import os
 
 import django
 import pytest
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
 
-from infra.django_private import WRITTEN_FOR_DJANGO, insert_sql
+from infra.django_private import WRITTEN_FOR_DJANGO, ReusedClientRedisCache, insert_sql
 from realtime.models import Event
 
 
@@ -39,3 +42,28 @@ def test_an_insert_compiles_with_its_defaults_and_returns_its_key():
     assert row.created_at is not None  # auto_now_add filled in, as a save() would
     if connection.features.can_return_columns_from_insert:
         assert "RETURNING" in sql
+
+
+def test_the_redis_cache_client_still_builds_a_client_per_call_from_the_attributes_we_reuse():
+    # ReusedClientRedisCacheClient.get_client relies on these two and on RedisCache
+    # choosing its client class in __init__ through self._class
+    source = inspect.getsource(RedisCacheClient.get_client)
+    assert "self._get_connection_pool(write)" in source
+    assert "self._client(connection_pool=pool)" in source
+    assert list(inspect.signature(RedisCacheClient.get_client).parameters) == [
+        "self", "key", "write",
+    ]  # fmt: skip
+    assert "self._class = RedisCacheClient" in inspect.getsource(RedisCache.__init__)
+    assert "self._class(" in inspect.getsource(RedisCache._cache.func)
+
+
+def test_the_reused_client_cache_serves_many_calls_with_one_client_per_pool():
+    url = os.environ.get("GONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    cache = ReusedClientRedisCache(url, {"KEY_PREFIX": "test-reuse"})
+    cache.set("k", ("v", 1), 30)
+    assert cache.get_many(["k", "missing"]) == {"k": ("v", 1)}
+    assert cache.get("k") == ("v", 1)
+    client = cache._cache.get_client("k")
+    assert cache._cache.get_client("other", write=True) is client
+    assert len(cache._cache._clients) == 1
+    cache.delete("k")
