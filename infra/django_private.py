@@ -8,12 +8,16 @@ SQLInsertCompiler, the way `QuerySet._insert` does. tests/infra/test_django_priv
 fails when the installed Django is not the one this was written for, or these
 attributes changed; `GONGZHI_ONE_STATEMENT_INSERTS=off` turns the path off.
 
-`ReusedClientRedisCache` is Django's RedisCache with one `redis.Redis` per connection
-pool instead of a new one for every cache call: building a client copies redis-py's ~170
-response callbacks, 0.4 ms of CPU per call, and a phone's report makes five memo reads
-(profiled: a third of the request's Python time on PostGIS + Redis).
+`ReusedClientRedisCache` is Django's RedisCache with one `redis.Redis` (and one
+connection pool) per server for the whole process. Django builds a client for every
+cache call (copying redis-py's ~170 response callbacks: 0.4 ms of CPU) and a new cache
+object, with new pools and so a new connection, per request context; a phone's report
+makes five memo reads (profiled with py-spy under uvicorn: connecting and building
+clients were most of the memo's time).
 `GONGZHI_REDIS_CLIENT_REUSE=off` uses Django's own backend.
 """
+
+import threading
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import models
@@ -39,19 +43,26 @@ def insert_sql(obj: models.Model, connection) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """`get_client` hands out one client per pool; a redis.Redis over a pool is safe to
-    share between threads (each command checks a connection out of the pool)."""
+# One client (and its connection pool) per Redis server for the whole process.
+_clients: dict[str, object] = {}
+_clients_lock = threading.Lock()
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """`get_client` hands out one client per server for the whole process. Django keeps
+    a cache object per thread and per request context, each with new pools, so under
+    a2wsgi every request opened a new Redis connection; a redis.Redis over a pool is safe
+    to share between threads (each command checks a connection out of the pool)."""
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        server = self._servers[self._get_connection_pool_index(write)]
+        client = _clients.get(server)
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            with _clients_lock:
+                client = _clients.get(server)
+                if client is None:
+                    pool = self._pool_class.from_url(server, **self._pool_options)
+                    client = _clients[server] = self._client(connection_pool=pool)
         return client
 
 

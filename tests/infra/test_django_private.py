@@ -45,11 +45,15 @@ def test_an_insert_compiles_with_its_defaults_and_returns_its_key():
 
 
 def test_the_redis_cache_client_still_builds_a_client_per_call_from_the_attributes_we_reuse():
-    # ReusedClientRedisCacheClient.get_client relies on these two and on RedisCache
+    # ReusedClientRedisCacheClient.get_client relies on these attributes and on RedisCache
     # choosing its client class in __init__ through self._class
     source = inspect.getsource(RedisCacheClient.get_client)
     assert "self._get_connection_pool(write)" in source
     assert "self._client(connection_pool=pool)" in source
+    pools = inspect.getsource(RedisCacheClient._get_connection_pool)
+    assert "self._get_connection_pool_index(write)" in pools
+    assert "self._pool_class.from_url(" in pools and "self._servers[index]" in pools
+    assert "**self._pool_options" in pools
     assert list(inspect.signature(RedisCacheClient.get_client).parameters) == [
         "self", "key", "write",
     ]  # fmt: skip
@@ -57,13 +61,12 @@ def test_the_redis_cache_client_still_builds_a_client_per_call_from_the_attribut
     assert "self._class(" in inspect.getsource(RedisCache._cache.func)
 
 
-def test_the_reused_client_cache_serves_many_calls_with_one_client_per_pool():
+def test_every_cache_object_of_a_process_shares_one_client_per_server():
     url = os.environ.get("GONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    cache = ReusedClientRedisCache(url, {"KEY_PREFIX": "test-reuse"})
-    cache.set("k", ("v", 1), 30)
-    assert cache.get_many(["k", "missing"]) == {"k": ("v", 1)}
-    assert cache.get("k") == ("v", 1)
-    client = cache._cache.get_client("k")
-    assert cache._cache.get_client("other", write=True) is client
-    assert len(cache._cache._clients) == 1
-    cache.delete("k")
+    first = ReusedClientRedisCache(url, {"KEY_PREFIX": "test-reuse"})
+    second = ReusedClientRedisCache(url, {"KEY_PREFIX": "test-reuse"})  # another thread's
+    first.set("k", ("v", 1), 30)
+    assert second.get_many(["k", "missing"]) == {"k": ("v", 1)}
+    client = first._cache.get_client("k")
+    assert second._cache.get_client("other", write=True) is client
+    first.delete("k")
