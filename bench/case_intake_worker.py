@@ -100,9 +100,9 @@ def _versions(connection) -> dict:
 def _bodies(rng: random.Random, count: int) -> list[tuple[dict, dict]]:
     """(API body, bare body) pairs: a fresh client_id and a random point in one of the
     grid worker's grids; the bare body also carries that grid's code."""
-    from feedback.demo_world import grid_places
-    from grid.demo import DISTRICT_CODE
-    from grid.demo.accounts import WORKER_GRIDS
+    from demo import DISTRICT_CODE
+    from demo.accounts import WORKER_GRIDS
+    from demo.world import grid_places
 
     grids = [grid for grid in grid_places(DISTRICT_CODE) if grid.code in WORKER_GRIDS]
     pairs = []

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "maps",
     "realtime",
     "feedback",
+    "demo",  # the demo district (manage.py demo): imported by no domain app
 ]
 
 MIDDLEWARE = [

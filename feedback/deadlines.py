@@ -23,6 +23,13 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
     override = (calendar_overrides() if overrides is None else overrides).get(day)
     if override is not None:
         return override
+    return _statutory_workday(day)
+
+
+@lru_cache(maxsize=4096)
+def _statutory_workday(day: dt.date) -> bool:
+    """The installed calendar's answer, fixed for its version: a deadline walks its days
+    one by one, and chinese-calendar checks its arguments on every call."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

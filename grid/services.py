@@ -1,6 +1,6 @@
 """Every write to the grid and the base data: one function per use case, atomic."""
 
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -78,14 +78,21 @@ def building_save(
     name: str = "",
     floors: int | None = None,
     grid: Area | None = None,
+    footprint: Polygon | None = None,
 ) -> Building:
-    """Create or update a building by address; its grid is found from its location."""
+    """Create or update a building by address; its grid is found from its location.
+
+    A footprint, when given, must lie within the grid; when not given, a stored one stays.
+    """
     grid = grid or grid_for_point(lon=location.x, lat=location.y)
     if grid is None:
         raise InvalidInput(_("该位置不在任何网格内：%(address)s") % {"address": address})
+    defaults = {"location": location, "name": name, "floors": floors, "grid": grid}
+    if footprint is not None:
+        validation.check_within(footprint, grid.boundary)
+        defaults["footprint"] = footprint
     building, _created = Building.objects.update_or_create(
-        address=address.strip(),
-        defaults={"location": location, "name": name, "floors": floors, "grid": grid},
+        address=address.strip(), defaults=defaults
     )
     return building
 
@@ -105,42 +112,54 @@ def resident_save(
     phone: str = "",
 ) -> Resident:
     """Create or update a resident, keyed by ID number (idempotent re-import)."""
+    values = resident_values(name=name, id_number=id_number, relation=relation, phone=phone)
+    resident, _created = Resident.objects.update_or_create(
+        id_number_hash=values.pop("id_number_hash"), defaults={"household": household, **values}
+    )
+    return resident
+
+
+def resident_values(*, name: str, id_number: str, relation: str, phone: str = "") -> dict:
+    """A resident's checked column values (birth date and gender from the ID number, keyed
+    hashes beside the encrypted fields): the one check of resident_save and the bulk
+    writes of grid.services_bulk."""
     number = validation.validate_id_number(id_number)
     birth_date, gender = validation.facts_from_id_number(number)
     phone = validation.normalise_phone(phone) if phone else ""
     if relation not in Relation.values:
         raise InvalidInput(_("与户主关系无效：%(value)s") % {"value": relation}, field="relation")
-    resident, _created = Resident.objects.update_or_create(
-        id_number_hash=keyed_hash(number),
-        defaults={
-            "household": household,
-            "name": name.strip(),
-            "id_number": number,
-            "gender": gender,
-            "birth_date": birth_date,
-            "relation": relation,
-            "phone": phone,
-            "phone_hash": keyed_hash(phone) if phone else "",
-        },
-    )
-    return resident
+    return {
+        "name": name.strip(),
+        "id_number": number,
+        "id_number_hash": keyed_hash(number),
+        "gender": gender,
+        "birth_date": birth_date,
+        "relation": relation,
+        "phone": phone,
+        "phone_hash": keyed_hash(phone) if phone else "",
+    }
 
 
 def special_group_add(
     *, resident: Resident, kind: str, visit_every_days: int | None = None, note: str = ""
 ) -> SpecialGroupMembership:
-    if kind not in SpecialGroup.values:
-        raise InvalidInput(_("特殊人群类别无效：%(kind)s") % {"kind": kind}, field="kind")
+    values = membership_values(kind=kind, visit_every_days=visit_every_days, note=note)
     membership, _created = SpecialGroupMembership.objects.update_or_create(
-        resident=resident,
-        kind_hash=keyed_hash(kind),
-        defaults={
-            "kind": kind,
-            "note": note,
-            "visit_every_days": visit_every_days or DEFAULT_VISIT_DAYS[SpecialGroup(kind)],
-        },
+        resident=resident, kind_hash=values.pop("kind_hash"), defaults=values
     )
     return membership
+
+
+def membership_values(*, kind: str, visit_every_days: int | None = None, note: str = "") -> dict:
+    """A special-group membership's checked column values (the kind found by its hash)."""
+    if kind not in SpecialGroup.values:
+        raise InvalidInput(_("特殊人群类别无效：%(kind)s") % {"kind": kind}, field="kind")
+    return {
+        "kind": kind,
+        "kind_hash": keyed_hash(kind),
+        "note": note,
+        "visit_every_days": visit_every_days or DEFAULT_VISIT_DAYS[SpecialGroup(kind)],
+    }
 
 
 REVEALABLE_FIELDS = ("id_number", "phone")

@@ -3,7 +3,8 @@
 A story moves a case through the same transitions as feedback.services, with the same
 deadlines (working time) and the same escalation rule as feedback.escalation (督办 when a
 stage's deadline passes, again every CASE_ESCALATION_REPEAT_HOURS, one area up each time),
-but in memory: the demo writes thousands of them at once. Nothing happens at or after
+but in memory and in the past: feedback.services_bulk.case_history_import then replays
+every story under the services' own rules as it writes them. Nothing happens at or after
 `until`, so a case whose next step would fall later stays open in its current state.
 """
 
@@ -16,8 +17,8 @@ from typing import Optional
 from django.conf import settings
 
 from accounts.models import Role
+from demo import texts
 from feedback import deadlines
-from feedback.data import demo_texts as texts
 from feedback.escalation import ESCALATION_CODE_LENGTHS
 from feedback.models import OPEN_STATES, CaseState, Rating
 
@@ -34,7 +35,7 @@ class Entry:
     to_state: str
     note: str = ""
     data: dict = field(default_factory=dict)
-    # the other case of a merge: its id and number are known only once it is written
+    # the case a merged one went into: its id and number are known only once it is written
     link: Optional["Story"] = None
 
 
@@ -298,10 +299,11 @@ def _register(story: Story, at: dt.datetime) -> bool:
 
 
 def _on_spot(story: Story) -> None:
-    """即办: case_handle_on_spot reports and closes in one transaction."""
+    """即办: case_handle_on_spot reports and closes in one transaction, so the grid worker
+    who reported it is the one who handled it."""
     at = story.reported_at + dt.timedelta(seconds=story.rng.uniform(0.2, 3))
     note = story.rng.choice(story.texts.on_spot_notes)
-    worker = story.people.worker
+    worker = story.people.reporter
     if story.move("on_spot", at, worker, Role.GRID_WORKER, R.CLOSED, None, note):
         story.handled_on_spot = True
 
@@ -426,11 +428,5 @@ def merge_into(story: Story, master: Story) -> bool:
         return False
     supervisor = story.people.supervisor
     story.move("merge", at, supervisor, Role.SUPERVISOR, R.MERGED, None)
-    story.entries[-1].link = master
-    absorb = Entry("absorb", at, supervisor, Role.SUPERVISOR, "", master.state_at(at), link=story)
-    master.entries.insert(_position(master.entries, at), absorb)
+    story.entries[-1].link = master  # the import writes the master's "absorb" entry
     return True
-
-
-def _position(entries: list[Entry], at: dt.datetime) -> int:
-    return next((i for i, entry in enumerate(entries) if entry.at > at), len(entries))

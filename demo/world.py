@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment
 from common.errors import NotFound
-from feedback.data.demo_texts import ALTERNATE_DEPARTMENT, CATEGORY_TEXTS, ON_SPOT_NOTES
-from feedback.demo_story import Stage
+from demo.story import Stage
+from demo.texts import ALTERNATE_DEPARTMENT, CATEGORY_TEXTS, ON_SPOT_NOTES
 from feedback.models import CategoryRoute
 from grid.models import Area, AreaLevel, Building
 

@@ -2,9 +2,11 @@
 past 90 days, in every state and category, so that queues, maps and statistics have
 something to show.
 
-Each case is told forward in time by feedback.demo_story under the services' rules, by
-people who hold the right roles over its grid; then all cases and their timelines are
-written with a few bulk inserts (calling the services 30,000 times would take minutes).
+Each case is told forward in time by demo.story under the services' rules, by people
+who hold the right roles over its grid; then feedback.services_bulk.case_history_import
+replays every timeline under those rules and writes them all with a few bulk inserts (the
+live services act at `now`, one transaction and one event per step: 30,000 of them would
+take minutes).
 History ends at midnight before the day it is loaded: one seed and one load date always
 give the same history, and open cases have deadlines that are real for today.
 """
@@ -18,11 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from demo import DISTRICT_CODE
+from demo.history_write import write_history
+from demo.people import PersonMaker
+from demo.story import Clock, Fate, People, Story, Texts, Turns, merge_into, report, tell
+from demo.texts import PLACE_FORMS
+from demo.world import Cast, GridPlace, Leaf, grid_places, leaves, place_words
 from feedback import deadlines
-from feedback.data.demo_texts import PLACE_FORMS
-from feedback.demo_story import Clock, Fate, People, Story, Texts, Turns, merge_into, report, tell
-from feedback.demo_world import Cast, GridPlace, Leaf, grid_places, leaves, place_words
-from feedback.demo_write import write_history
 from feedback.models import (
     OPEN_STATES,
     Case,
@@ -32,8 +36,6 @@ from feedback.models import (
     CaseSource,
     Priority,
 )
-from grid.demo import DISTRICT_CODE
-from grid.demo.people import PersonMaker
 from grid.models import Area
 
 DEFAULT_CASES = 5200

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
-from feedback.demo import DEFAULT_CASES, history_load
-from grid.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DISTRICT_CODE, DISTRICT_NAME
-from grid.demo.accounts import demo_accounts_ensure
-from grid.demo.load import demo_delete, demo_exists, demo_load
+from demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DISTRICT_CODE, DISTRICT_NAME
+from demo.accounts import demo_accounts_ensure
+from demo.history import DEFAULT_CASES, history_load
+from demo.load import demo_delete, demo_exists, demo_load
 
 
 class Command(BaseCommand):

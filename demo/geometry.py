@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
-from grid.demo import DISTRICT_CODE, DISTRICT_NAME
-from grid.demo.names import COMMUNITIES, GRID_NUMERALS, STREETS
+from demo import DISTRICT_CODE, DISTRICT_NAME
+from demo.names import COMMUNITIES, GRID_NUMERALS, STREETS
 
 ORIGIN = (121.430, 31.180)  # south-west corner of the lattice, lon/lat
 CELL = (0.0060, 0.0050)  # degrees: about 570 m × 555 m at this latitude

@@ -13,8 +13,8 @@ from functools import cache
 
 from stdnum.cn import ric
 
-from grid.demo import AS_OF
-from grid.demo.names import (
+from demo import AS_OF
+from demo.names import (
     ALWAYS_VALID_REGIONS,
     BIRTH_REGIONS,
     GIVEN_NAMES,

@@ -7,7 +7,7 @@ work elsewhere (留守儿童).
 
 import random
 
-from grid.demo.people import Person, PersonMaker
+from demo.people import Person, PersonMaker
 from grid.models import Relation, SpecialGroup
 
 FAMILY_KINDS = {

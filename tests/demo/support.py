@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db.models import Max
 
 from accounts.models import User
+from demo.load import demo_delete
 from feedback.models import Category
-from grid.demo.load import demo_delete
 
 
 def run_demo(*args: str, households: int, cases: int = 0) -> str:

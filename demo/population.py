@@ -1,10 +1,8 @@
 """Buildings, households and residents of the demo district: planned in memory, then
-written with bulk inserts (seconds for ~9,000 residents, where one save per row would
-take minutes).
-
-Bulk inserts skip the services, so this module keeps their invariants itself: keyed
-hashes beside every encrypted value, exactly one present head per household, buildings
-placed strictly inside their grid.
+written through grid.services (each building) and grid.services_bulk (every household
+with its members at once: seconds for ~9,000 residents, where resident_save one by one
+takes a minute). The services check what an import is checked for: ID numbers, phones,
+one head per household, each building inside a grid.
 """
 
 import datetime as dt
@@ -14,22 +12,13 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point, Polygon
 
-from common.personal_data import keyed_hash
-from grid.demo import AS_OF
-from grid.demo.families import family
-from grid.demo.geometry import CELL, AreaShape, Cell
-from grid.demo.names import COMMUNITIES, COMPOUND_SUFFIXES
-from grid.demo.people import Person, PersonMaker
-from grid.models import (
-    DEFAULT_VISIT_DAYS,
-    Building,
-    Household,
-    Resident,
-    SpecialGroup,
-    SpecialGroupMembership,
-)
-
-BATCH = 1000
+from demo import AS_OF
+from demo.families import family
+from demo.geometry import CELL, AreaShape, Cell
+from demo.names import COMMUNITIES, COMPOUND_SUFFIXES
+from demo.people import Person, PersonMaker
+from grid.services import building_save
+from grid.services_bulk import HouseholdIn, MemberIn, SpecialGroupIn, household_bulk_create
 
 
 @dataclass
@@ -122,65 +111,41 @@ def _spots(rng: random.Random, cell: Cell, count: int) -> list[tuple[Point, Poly
     return spots
 
 
-def write_population(rng: random.Random, plans: list[BuildingPlan], grid_ids: dict[str, int]):
-    """Insert the planned buildings, households, residents and special-group memberships."""
-    buildings = Building.objects.bulk_create(
-        [
-            Building(
-                address=plan.address,
-                name=plan.name,
-                grid_id=grid_ids[plan.grid_code],
-                location=plan.location,
-                footprint=plan.footprint,
-                floors=plan.floors,
-            )
-            for plan in plans
-        ],
-        batch_size=BATCH,
-    )
-    household_plans = [(b, h) for b, p in zip(buildings, plans, strict=True) for h in p.households]
-    households = Household.objects.bulk_create(
-        [Household(building=building, room=plan.room) for building, plan in household_plans],
-        batch_size=BATCH,
-    )
-    people = [
-        (household, person)
-        for household, (_building, plan) in zip(households, household_plans, strict=True)
-        for person in plan.members
-    ]
-    residents = Resident.objects.bulk_create(
-        [_resident(household, person) for household, person in people], batch_size=BATCH
-    )
-    memberships = [
-        _membership(rng, resident, kind)
-        for resident, (_household, person) in zip(residents, people, strict=True)
-        for kind in person.groups
-    ]
-    SpecialGroupMembership.objects.bulk_create(memberships, batch_size=BATCH)
-    return len(buildings), len(households), len(residents), len(memberships)
+def write_population(rng: random.Random, plans: list[BuildingPlan]) -> tuple[int, int, int, int]:
+    """Save the planned buildings (each through building_save, which finds its grid from
+    its location), then every household with its members and special groups in one
+    household_bulk_create. Returns the numbers of buildings, households, residents and
+    special-group memberships."""
+    households = []
+    for plan in plans:
+        building = building_save(
+            address=plan.address,
+            location=plan.location,
+            name=plan.name,
+            floors=plan.floors,
+            footprint=plan.footprint,
+        )
+        households += [
+            HouseholdIn(building, household.room, [_member(rng, p) for p in household.members])
+            for household in plan.households
+        ]
+    created = household_bulk_create(households=households)
+    return len(plans), created.households, created.residents, created.special_group_memberships
 
 
-def _resident(household: Household, person: Person) -> Resident:
-    return Resident(
-        household=household,
+def _member(rng: random.Random, person: Person) -> MemberIn:
+    groups = [
+        SpecialGroupIn(str(kind), since=_since(rng, person.birth_date)) for kind in person.groups
+    ]
+    return MemberIn(
         name=person.name,
-        gender=person.gender,
-        birth_date=person.birth_date,
         id_number=person.id_number,
-        id_number_hash=keyed_hash(person.id_number),
-        phone=person.phone,
-        phone_hash=keyed_hash(person.phone) if person.phone else "",
         relation=person.relation,
+        phone=person.phone,
+        special_groups=groups,
     )
 
 
-def _membership(rng: random.Random, resident: Resident, kind: str) -> SpecialGroupMembership:
-    since = AS_OF - dt.timedelta(days=rng.randrange(30, 6 * 365))
-    kind = str(kind)
-    return SpecialGroupMembership(
-        resident=resident,
-        kind=kind,
-        kind_hash=keyed_hash(kind),
-        visit_every_days=DEFAULT_VISIT_DAYS[SpecialGroup(kind)],
-        since=max(since, resident.birth_date),
-    )
+def _since(rng: random.Random, birth_date: dt.date) -> dt.date:
+    """When a membership was recognised: months to years ago, never before birth."""
+    return max(AS_OF - dt.timedelta(days=rng.randrange(30, 6 * 365)), birth_date)

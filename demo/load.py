@@ -1,20 +1,28 @@
-"""Load and remove the demo district: the use cases behind `manage.py demo`."""
+"""Load and remove the demo district: the use cases behind `manage.py demo`.
+
+Loading goes through the domain services (areas, categories and departments, buildings,
+households), so the demo also exercises them. Removing it is the demo's own: no domain
+use case deletes a district with its people and its case history (timelines are never
+deleted), so the teardown deletes the rows it made, refusing when anything else points
+into the district.
+"""
 
 import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, RoleAssignment
+from accounts.scope import forget_roles_on_commit
 from common.errors import Conflict
+from demo import DISTRICT_CODE
+from demo.geometry import district_shapes
+from demo.history import history_delete
+from demo.population import plan_population, write_population
 from feedback.catalog import categories_load
-from feedback.demo import history_delete
 from feedback.models import CategoryRoute
-from grid.demo import DISTRICT_CODE
-from grid.demo.geometry import district_shapes
-from grid.demo.population import plan_population, write_population
 from grid.models import (
     Area,
     AreaLevel,
@@ -62,7 +70,7 @@ def demo_load(*, seed: int, households: int) -> DemoSummary:
     grids = [shape for shape in shapes if len(shape.code) == 15]
     people = random.Random(f"{seed}:people")
     plans = plan_population(people, grids, households)
-    counts = write_population(people, plans, {code: area.pk for code, area in areas.items()})
+    counts = write_population(people, plans)
     levels = [area.level for area in areas.values()]
     return DemoSummary(
         levels.count(AreaLevel.STREET),
@@ -91,8 +99,7 @@ def demo_delete() -> None:
         residents.delete()
         Household.objects.filter(building__grid__code__startswith=under).delete()
         Building.objects.filter(grid__code__startswith=under).delete()
-        RoleAssignment.objects.filter(area__code__startswith=under).delete()
-        RoleAssignment.objects.filter(department__area__code__startswith=under).delete()
+        _roles_delete(under)
         Department.objects.filter(area__code__startswith=under).delete()
         for level in sorted(AreaLevel.values, reverse=True):
             Area.objects.filter(level=level, code__startswith=under).delete()
@@ -101,3 +108,14 @@ def demo_delete() -> None:
         raise Conflict(
             _("示范区仍被其他数据引用（%(models)s），无法重置。") % {"models": "、".join(blocking)}
         ) from exc
+
+
+def _roles_delete(under: str) -> None:
+    """The roles over the district's areas and in its departments; their holders'
+    memoised roles are forgotten once this commits."""
+    roles = RoleAssignment.objects.filter(
+        Q(area__code__startswith=under) | Q(department__area__code__startswith=under)
+    )
+    holders = set(roles.values_list("user_id", flat=True))
+    roles.delete()
+    forget_roles_on_commit(*holders)

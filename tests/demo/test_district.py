@@ -12,10 +12,10 @@ from django.db import connection
 
 from accounts.models import Department, Role, RoleAssignment, User
 from common.personal_data import keyed_hash
+from demo import DISTRICT_CODE
+from demo.load import demo_delete
+from demo.people import age_of
 from grid import selectors, validation
-from grid.demo import DISTRICT_CODE
-from grid.demo.load import demo_delete
-from grid.demo.people import age_of
 from grid.models import (
     Area,
     AreaLevel,
@@ -26,14 +26,14 @@ from grid.models import (
     SpecialGroup,
     SpecialGroupMembership,
 )
-from tests.grid import demo_support
+from tests.demo import support as demo_support
 
 SMALL = 200
 OVERLAP_TOLERANCE = 1e-10  # square degrees, as grid.services uses
 
 
 def run_demo(*args: str, households: int = SMALL) -> str:
-    """The district without a case history (tests/feedback/test_demo_history.py has it)."""
+    """The district without a case history (tests/demo/test_history.py has it)."""
     return demo_support.run_demo(*args, households=households)
 
 

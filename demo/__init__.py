@@ -1,5 +1,10 @@
-"""A fictional demo district (滨浦区, code 310199) with streets, communities, grids and a
-resident population, generated deterministically from a seed.
+"""A fictional demo district (滨浦区, code 310199) with streets, communities, grids, a
+resident population, the accounts of every role and 90 days of cases, generated
+deterministically from a seed (`manage.py demo`, `manage.py demo_accounts`).
+
+Everything is written through the domain services (grid.services and services_bulk,
+feedback.catalog and services_bulk, accounts.services_provision), so loading the demo
+exercises them; no domain app imports this package (tests/demo/test_boundary.py).
 
 Nothing here is real: the district code is unassigned, the names are drawn from common
 surnames and given names, and the ID numbers are synthetic (valid check digit, real-format

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
-from grid.demo.accounts import demo_accounts_ensure
+from demo.accounts import demo_accounts_ensure
 
 
 def _width(text: str) -> int:

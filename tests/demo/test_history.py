@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
+from demo import DEFAULT_SEED, DISTRICT_CODE
+from demo.history import history_delete, history_load
 from feedback import selectors as case_selectors
-from feedback.demo import history_delete, history_load
 from feedback.models import OPEN_STATES, Case, CaseEntry, CaseFollower, CaseState, CategoryKind
 from grid import selectors
-from grid.demo import DEFAULT_SEED, DISTRICT_CODE
-from tests.grid import demo_support
+from tests.demo import support as demo_support
 
 HOUSEHOLDS, CASES = 200, 300
 

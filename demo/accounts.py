@@ -6,7 +6,8 @@ resident reports there is seen by every one of them. Unprinted accounts give eve
 the people its case history needs: a grid worker per grid, a clerk per community, a
 supervisor per street, a handler per department and a few residents per community. One
 password hash is computed once and shared: hashing ~150 passwords would take longer than
-loading the whole district.
+loading the whole district. Everything is written through accounts.services_provision,
+so role grants reach the security log as any administrator's do.
 """
 
 import base64
@@ -16,15 +17,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Department, Role, RoleAssignment, User
+from accounts.services_provision import (
+    role_assignments_set,
+    totp_device_provision,
+    user_permission_grant,
+    user_provision,
+    user_resident_link,
+)
 from common.errors import NotFound
-from grid.demo import AS_OF, DISTRICT_CODE
-from grid.demo.people import PersonMaker
+from demo import AS_OF, DISTRICT_CODE
+from demo.people import PersonMaker
 from grid.models import Area, AreaLevel, Relation, Resident, ResidentStatus
 
 DEMO_PASSWORD = "gongzhi-demo"
@@ -46,6 +53,7 @@ HANDLER_PREFIX = "hd-"
 RESIDENT_PREFIX = "jm-"
 HANDLER_DEPARTMENT = "CGZF"  # the printed handler's: city management takes most cases
 RESIDENTS_PER_COMMUNITY = 4
+PROVISIONED_BY = "manage.py demo_accounts"  # who granted the roles, in the security log
 
 
 @dataclass(frozen=True)
@@ -100,33 +108,26 @@ def _second_factor_enrol() -> None:
             role__in=settings.TWO_FACTOR_ROLES, area__code__startswith=DISTRICT_CODE
         ).values_list("user_id", flat=True)
     )
-    for user_id in sorted(needing):
-        TOTPDevice.objects.update_or_create(
-            user_id=user_id,
-            name="demo",
-            defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
-        )
+    for user in User.objects.filter(pk__in=needing).order_by("pk"):
+        totp_device_provision(user=user, key=DEMO_TOTP_KEY, name="demo")
 
 
-def _user(username: str, password: str, display_name: str, *, root: bool = False) -> User:
-    user, _created = User.objects.update_or_create(
+def _user(
+    username: str, password: str, display_name: str, *, root: bool = False, phone: str = ""
+) -> User:
+    return user_provision(
         username=username,
-        defaults={
-            "password": password,
-            "display_name": display_name,
-            "is_active": True,
-            "is_staff": root,
-            "is_superuser": root,
-        },
+        display_name=display_name,
+        password_hash=password,
+        phone=phone,
+        superuser=root,
     )
-    return user
 
 
 def _assign(user: User, role: str, areas: list[Area], department: Department | None = None):
     """Make `user`'s role assignments exactly these (drops stale ones from older runs)."""
-    RoleAssignment.objects.filter(user=user).delete()
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=user, role=role, area=area, department=department) for area in areas]
+    role_assignments_set(
+        user=user, role=role, areas=areas, department=department, by=PROVISIONED_BY
     )
 
 
@@ -142,9 +143,7 @@ def _account(
     user = _user(username, password, _("演示%(role)s") % {"role": Role(role).label}, root=root)
     _assign(user, role, areas)
     if reveal:
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="grid", codename="reveal_personal_data")
-        )
+        user_permission_grant(user=user, permission="grid.reveal_personal_data")
     scope = "、".join(_label(area) for area in areas)
     return DemoAccount(username, str(Role(role).label), scope)
 
@@ -164,11 +163,9 @@ def _handler_account(password: str, district: Area) -> DemoAccount:
 def _resident_account(password: str, community: Area) -> DemoAccount:
     """The resident account is a real record: the first working-age head of household in
     the community, so their household, grid and special groups show up when they log in."""
-    heads = Resident.objects.filter(
-        household__building__grid__code__startswith=community.code,
-        relation=Relation.SELF,
-        status=ResidentStatus.PRESENT,
-    ).order_by("household__building__address", "household__room")
+    heads = _heads(community, username="resident").order_by(
+        "household__building__address", "household__room"
+    )
     working_age = heads.filter(
         birth_date__lte=AS_OF.replace(year=AS_OF.year - 25),
         birth_date__gt=AS_OF.replace(year=AS_OF.year - 60),
@@ -176,10 +173,8 @@ def _resident_account(password: str, community: Area) -> DemoAccount:
     resident = working_age.first() or heads.first()
     if resident is None:
         raise NotFound(_("示范社区中没有居民，请先运行 manage.py demo。"))
-    User.objects.filter(resident=resident).exclude(username="resident").update(resident=None)
-    user = _user("resident", password, resident.name)
-    user.resident, user.phone, user.phone_hash = resident, resident.phone, resident.phone_hash
-    user.save(update_fields=["resident", "phone", "phone_hash"])
+    user = _user("resident", password, resident.name, phone=resident.phone)
+    user_resident_link(user=user, resident=resident)
     _assign(user, Role.RESIDENT, [community])
     return DemoAccount("resident", str(Role.RESIDENT.label), f"{community.name} · {resident.name}")
 
@@ -224,18 +219,24 @@ def _residents(password: str, communities: list[Area]) -> int:
     order: the printed resident is among the first."""
     count = 0
     for community in communities:
-        heads = Resident.objects.filter(
-            household__building__grid__code__startswith=community.code,
-            relation=Relation.SELF,
-            status=ResidentStatus.PRESENT,
-        ).exclude(user__username="resident")
+        prefix = f"{RESIDENT_PREFIX}{community.code}-"
+        heads = _heads(community, username_prefix=prefix)
         chosen = heads.order_by("-household__building__address", "-household__room")
         for n, resident in enumerate(chosen[:RESIDENTS_PER_COMMUNITY], start=1):
-            username = f"{RESIDENT_PREFIX}{community.code}-{n}"
-            User.objects.filter(resident=resident).exclude(username=username).update(resident=None)
-            user = _user(username, password, resident.name)
-            user.resident = resident
-            user.save(update_fields=["resident"])
+            user = _user(f"{prefix}{n}", password, resident.name)
+            user_resident_link(user=user, resident=resident)
             _assign(user, Role.RESIDENT, [community])
             count += 1
     return count
+
+
+def _heads(community: Area, *, username: str = "", username_prefix: str = ""):
+    """Present heads of household in the community with no account but the demo's own
+    (`username`, or any starting with `username_prefix`): a record has one account."""
+    own = Q(user__username=username) if username else Q(user__username__startswith=username_prefix)
+    return Resident.objects.filter(
+        Q(user__isnull=True) | own,
+        household__building__grid__code__startswith=community.code,
+        relation=Relation.SELF,
+        status=ResidentStatus.PRESENT,
+    )
