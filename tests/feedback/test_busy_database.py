@@ -23,10 +23,19 @@ from tests.feedback.test_open311 import V2, form
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
+def is_write(sql: str) -> bool:
+    """A plain write, or the one-statement insert (infra.db: INSERTs as CTEs) that a
+    report is on PostgreSQL."""
+    statement = sql.lstrip().upper()
+    return statement.startswith(WRITES) or (
+        statement.startswith("WITH") and "INSERT INTO" in statement
+    )
+
+
 @contextmanager
 def database_locked():
     def refuse_writes(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith(WRITES):
+        if is_write(sql):
             raise OperationalError("database is locked")
         return execute(sql, params, many, context)
 
