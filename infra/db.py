@@ -1,4 +1,4 @@
-"""Database seams the ORM does not offer (raw SQL lives here and in maps/geo.py only)."""
+"""Database seams the ORM does not offer (raw SQL lives here and in infra/geo.py only)."""
 
 import threading
 from collections import deque

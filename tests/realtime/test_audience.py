@@ -1,8 +1,6 @@
 """A socket receives what its user may open, and nothing else; it closes when the login
 session behind it ends (feedback.access decides the groups, realtime only carries them)."""
 
-import uuid
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
@@ -12,24 +10,10 @@ from django.test import Client, override_settings
 
 from accounts.roles import role_remove
 from feedback import services
-from tests.factories import grid_centre
-from tests.feedback.conftest import GRID
+from tests.feedback.flows import reported
 from tests.realtime.test_consumers import LAYERS, connect_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-def report(people, categories, *, category="stall", reporter="resident"):
-    point = grid_centre(GRID)
-    case, _ = services.case_report(
-        actor=people[reporter],
-        client_id=uuid.uuid4(),
-        category=categories[category],
-        description="占道",
-        lon=point.x,
-        lat=point.y,
-    )
-    return case
 
 
 async def hello(communicator) -> list[str]:
@@ -57,7 +41,7 @@ async def test_a_resident_receives_their_own_cases_and_not_a_neighbours_sensitiv
         )
         await hello(mine), await hello(other)
         # when one reports a sensitive case, and a supervisor hides and registers it
-        case = await sync_to_async(report)(people, categories, category="dispute")
+        case = await sync_to_async(reported)(people, categories, category="dispute")
         await sync_to_async(services.case_hide)(
             actor=people["supervisor"], case_id=case.pk, reason="含个人信息"
         )
@@ -80,7 +64,7 @@ async def test_a_handler_receives_the_dispatches_of_their_department_only(
         await hello(theirs)
         assert not any(group.startswith("staff.") for group in groups)
         # a report is nobody's business in a department until it is dispatched there
-        case = await sync_to_async(report)(people, categories)
+        case = await sync_to_async(reported)(people, categories)
         assert await numbers_received(ours) == []
         await sync_to_async(services.case_register)(actor=people["supervisor"], case_id=case.pk)
         await sync_to_async(services.case_dispatch)(actor=people["supervisor"], case_id=case.pk)
