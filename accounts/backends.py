@@ -14,7 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from accounts.models import User
 from common.errors import InvalidInput
 from common.personal_data import keyed_hash
-from grid.validation import normalise_phone
+from common.phone import normalise_phone
 
 
 class PhoneOrUsernameBackend(AxesStandaloneBackend, ModelBackend):

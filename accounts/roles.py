@@ -2,18 +2,22 @@
 roles once it commits (accounts.scope.held_memo), so the change holds in every process
 from the next request on."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.audit import security_log
 from accounts.models import Department, Role, RoleAssignment, SecurityEventKind, User
 from accounts.scope import forget_roles_on_commit
-from grid.models import Area
+
+if TYPE_CHECKING:  # for type hints only: grid imports accounts, never the reverse
+    from grid.models import Area
 
 
 @transaction.atomic
 def role_grant(
-    *, user: User, role: Role, area: Area, by: User, department: Department | None = None
+    *, user: User, role: Role, area: "Area", by: User, department: Department | None = None
 ) -> RoleAssignment:
     """Give `user` `role` over `area`; granting a role they hold changes nothing."""
     assignment, created = RoleAssignment.objects.get_or_create(

@@ -1,13 +1,15 @@
 """Accounts an operator provisions rather than people registering themselves (the demo,
 a move from another system): accounts by username, their roles over areas, a permission,
-a second-factor key, the resident record an account speaks for.
+a second-factor key. The resident record an account speaks for is linked by
+registration.services.user_resident_link.
 
 Every role granted or removed goes to the security log, as the admin's changes do, and
 the memoised roles and users are forgotten once the change commits. Residents who sign
-up on their own go through accounts.services.
+up on their own go through registration.services.
 """
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.models import Permission
@@ -21,8 +23,10 @@ from accounts.scope import forget_roles_on_commit
 from accounts.tokens import forget_user_on_commit
 from common.errors import Conflict, InvalidInput
 from common.personal_data import keyed_hash
-from grid.models import Area, Resident, ResidentStatus
-from grid.validation import normalise_phone
+from common.phone import normalise_phone
+
+if TYPE_CHECKING:  # for type hints only: grid imports accounts, never the reverse
+    from grid.models import Area
 
 
 @transaction.atomic
@@ -69,7 +73,7 @@ def role_assignments_set(
     *,
     user: User,
     role: str,
-    areas: Sequence[Area],
+    areas: Sequence["Area"],
     department: Department | None = None,
     by: str,
 ) -> None:
@@ -90,7 +94,7 @@ def role_assignments_set(
     forget_roles_on_commit(user.pk)
 
 
-def _check_role(role: str, areas: Sequence[Area], department: Department | None) -> None:
+def _check_role(role: str, areas: Sequence["Area"], department: Department | None) -> None:
     if role not in Role.values:
         raise InvalidInput(_("角色无效：%(role)s") % {"role": role}, field="role")
     if (role == Role.HANDLER) != (department is not None):
@@ -100,7 +104,7 @@ def _check_role(role: str, areas: Sequence[Area], department: Department | None)
             raise InvalidInput(_("所选部门不负责该区域。"), field="department")
 
 
-def _log(kind: str, user: User, role: str, area: Area, by: str) -> None:
+def _log(kind: str, user: User, role: str, area: "Area", by: str) -> None:
     security_log(kind=kind, user=user, role=role, area=area.code, by=by)
 
 
@@ -126,17 +130,3 @@ def totp_device_provision(*, user: User, key: bytes, name: str) -> TOTPDevice:
     if created:
         security_log(kind=SecurityEventKind.OTP_ENROLLED, user=user, provisioned=True)
     return device
-
-
-@transaction.atomic
-def user_resident_link(*, user: User, resident: Resident) -> User:
-    """Let `user` speak for the resident record (their household, their cases); a record
-    has one account at most, and only a present resident gets one."""
-    if resident.status != ResidentStatus.PRESENT:
-        raise InvalidInput(_("该居民档案不是在住状态。"), field="resident")
-    if User.objects.filter(resident=resident).exclude(pk=user.pk).exists():
-        raise Conflict(_("该居民档案已关联其他账号。"), field="resident")
-    user.resident = resident
-    user.save(update_fields=["resident"])
-    forget_user_on_commit(user.pk)
-    return user

@@ -3,7 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import urls as accounts_urls
 from config.api import api
+from registration import urls as registration_urls
+from workbench import urls as workbench_urls
+
+# One "accounts" namespace for the home, sign-in and registration pages, as before they split.
+accounts_pages = (
+    workbench_urls.urlpatterns + accounts_urls.urlpatterns + registration_urls.urlpatterns,
+    "accounts",
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,7 +21,7 @@ urlpatterns = [
     path("maps/", include("maps.urls")),
     path("open311/v2/", include("feedback.open311.urls")),
     path("cases/", include("feedback.urls")),
-    path("", include("accounts.urls")),
+    path("", include(accounts_pages)),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

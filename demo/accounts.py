@@ -6,8 +6,9 @@ resident reports there is seen by every one of them. Unprinted accounts give eve
 the people its case history needs: a grid worker per grid, a clerk per community, a
 supervisor per street, a handler per department and a few residents per community. One
 password hash is computed once and shared: hashing ~150 passwords would take longer than
-loading the whole district. Everything is written through accounts.services_provision,
-so role grants reach the security log as any administrator's do.
+loading the whole district. Everything is written through accounts.services_provision
+(and registration.services.user_resident_link), so role grants reach the security log as
+any administrator's do.
 """
 
 import base64
@@ -27,12 +28,12 @@ from accounts.services_provision import (
     totp_device_provision,
     user_permission_grant,
     user_provision,
-    user_resident_link,
 )
 from common.errors import NotFound
 from demo import AS_OF, DISTRICT_CODE
 from demo.people import PersonMaker
 from grid.models import Area, AreaLevel, Relation, Resident, ResidentStatus
+from registration.services import user_resident_link
 
 DEMO_PASSWORD = "gongzhi-demo"
 # The demo's supervisors and administrators need a second factor (TWO_FACTOR_ROLES): all

@@ -8,6 +8,7 @@ from accounts.audit import security_log
 from accounts.models import SecurityEventKind, User
 from common.errors import InvalidInput, NotFound, NotPermitted
 from common.personal_data import keyed_hash
+from common.phone import normalise_phone
 from grid import validation
 from grid.models import (
     DEFAULT_VISIT_DAYS,
@@ -125,7 +126,7 @@ def resident_values(*, name: str, id_number: str, relation: str, phone: str = ""
     writes of grid.services_bulk."""
     number = validation.validate_id_number(id_number)
     birth_date, gender = validation.facts_from_id_number(number)
-    phone = validation.normalise_phone(phone) if phone else ""
+    phone = normalise_phone(phone) if phone else ""
     if relation not in Relation.values:
         raise InvalidInput(_("与户主关系无效：%(value)s") % {"value": relation}, field="relation")
     return {

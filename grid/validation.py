@@ -76,12 +76,3 @@ def facts_from_id_number(number: str) -> tuple[dt.date, str]:
     """Birth date and gender as GB 11643 encodes them (17th digit odd: male)."""
     gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
     return ric.get_birth_date(number), gender
-
-
-def normalise_phone(value: str) -> str:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if len(digits) != 11 or not digits.startswith("1"):
-        raise InvalidInput(_("手机号应为 11 位数字。"), field="phone")
-    return digits

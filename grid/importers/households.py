@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput
 from common.personal_data import keyed_hash, mask_id_number, mask_phone
+from common.phone import normalise_phone
 from grid import services, validation
 from grid.importers.result import ImportResult, Rejection, UnreadableFile
 from grid.importers.transactions import batches, rolled_back_if
@@ -225,7 +226,7 @@ def _phone(text: str) -> str:
     if not text:
         return ""
     try:
-        return validation.normalise_phone(text)
+        return normalise_phone(text)
     except InvalidInput as exc:
         raise InvalidInput(f"{exc.message}（{mask_phone(text)}）") from exc
 

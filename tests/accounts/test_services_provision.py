@@ -11,9 +11,9 @@ from accounts.services_provision import (
     totp_device_provision,
     user_permission_grant,
     user_provision,
-    user_resident_link,
 )
 from common.errors import Conflict, InvalidInput
+from registration.services import user_resident_link
 from tests.factories import make_resident
 
 GRID, OTHER_GRID = "310101001001001", "310101001001002"

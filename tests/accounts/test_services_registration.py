@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts import selectors, services, sms
+from accounts import services, sms
 from accounts.models import (
     OneTimeCode,
     RegistrationRequest,
@@ -18,6 +18,8 @@ from accounts.models import (
 from accounts.sms import SmsNotSent
 from common.errors import Conflict, DomainError, InvalidInput, NotFound
 from grid.models import Area
+from registration import selectors
+from registration import services as registration_services
 from tests.factories import id_number, make_resident, user_with_role
 
 PHONE = "13812345678"
@@ -52,7 +54,7 @@ def send_code(phone: str = PHONE) -> str:
 
 def register(code: str, **overrides) -> User:
     details = {"phone": PHONE, "code": code, "password": PASSWORD} | overrides
-    return services.resident_register(**details)
+    return registration_services.resident_register(**details)
 
 
 def age_codes(*, seconds: int) -> None:
@@ -400,7 +402,9 @@ def test_approval_links_the_record_and_grants_the_resident_role(pending):
     clerk = user_with_role(Role.CLERK, Area.objects.get(code=COMMUNITY))
     record = make_resident(f"{COMMUNITY}001", name="赵六")
     # when the clerk approves
-    services.registration_approve(actor=clerk, request_id=pending.pk, resident_id=record.pk)
+    registration_services.registration_approve(
+        actor=clerk, request_id=pending.pk, resident_id=record.pk
+    )
     # then the applicant is that resident, and the decision is recorded
     applicant = User.objects.get(pk=pending.user_id)
     assert applicant.resident == record
@@ -425,7 +429,9 @@ def test_a_neighbouring_clerk_cannot_approve(pending):
     neighbour = user_with_role(Role.CLERK, Area.objects.get(code=NEIGHBOUR))
     record = make_resident(f"{NEIGHBOUR}001", name="赵六")
     with pytest.raises(NotFound):
-        services.registration_approve(actor=neighbour, request_id=pending.pk, resident_id=record.pk)
+        registration_services.registration_approve(
+            actor=neighbour, request_id=pending.pk, resident_id=record.pk
+        )
     pending.refresh_from_db()
     assert pending.status == RegistrationStatus.PENDING
 
@@ -434,7 +440,9 @@ def test_a_record_outside_the_reviewers_scope_cannot_be_linked(pending):
     clerk = user_with_role(Role.CLERK, Area.objects.get(code=COMMUNITY))
     elsewhere = make_resident(f"{NEIGHBOUR}001", name="赵六")
     with pytest.raises(NotFound, match="居民档案"):
-        services.registration_approve(actor=clerk, request_id=pending.pk, resident_id=elsewhere.pk)
+        registration_services.registration_approve(
+            actor=clerk, request_id=pending.pk, resident_id=elsewhere.pk
+        )
     assert User.objects.get(pk=pending.user_id).resident is None
 
 
@@ -445,14 +453,18 @@ def test_a_record_that_already_has_an_account_cannot_be_linked(pending, resident
     )
     clerk = user_with_role(Role.CLERK, Area.objects.get(code=COMMUNITY))
     with pytest.raises(Conflict, match="已关联"):
-        services.registration_approve(actor=clerk, request_id=pending.pk, resident_id=resident.pk)
+        registration_services.registration_approve(
+            actor=clerk, request_id=pending.pk, resident_id=resident.pk
+        )
 
 
 def test_rejection_needs_a_note_and_records_it(pending):
     clerk = user_with_role(Role.CLERK, Area.objects.get(code=COMMUNITY))
     with pytest.raises(InvalidInput, match="驳回理由"):
-        services.registration_reject(actor=clerk, request_id=pending.pk, note="  ")
-    services.registration_reject(actor=clerk, request_id=pending.pk, note="本社区查无此人")
+        registration_services.registration_reject(actor=clerk, request_id=pending.pk, note="  ")
+    registration_services.registration_reject(
+        actor=clerk, request_id=pending.pk, note="本社区查无此人"
+    )
     pending.refresh_from_db()
     assert (pending.status, pending.decision_note) == (
         RegistrationStatus.REJECTED,
@@ -463,10 +475,12 @@ def test_rejection_needs_a_note_and_records_it(pending):
 
 def test_a_decided_request_cannot_be_decided_again(pending):
     clerk = user_with_role(Role.CLERK, Area.objects.get(code=COMMUNITY))
-    services.registration_reject(actor=clerk, request_id=pending.pk, note="查无此人")
+    registration_services.registration_reject(actor=clerk, request_id=pending.pk, note="查无此人")
     record = make_resident(f"{COMMUNITY}001", name="赵六")
     with pytest.raises(Conflict, match="已处理"):
-        services.registration_approve(actor=clerk, request_id=pending.pk, resident_id=record.pk)
+        registration_services.registration_approve(
+            actor=clerk, request_id=pending.pk, resident_id=record.pk
+        )
 
 
 def test_codes_expire_after_the_configured_time(db, sms_outbox, settings):

@@ -10,8 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-from accounts import selectors, services
-from accounts.forms import (
+from accounts import services as otp
+from accounts.models import RegistrationRequest, RegistrationStatus
+from common.errors import DomainError
+from common.personal_data import decrypt, encrypt, mask_id_number, mask_phone
+from common.phone import normalise_phone
+from grid.validation import validate_id_number
+from registration import selectors, services
+from registration.forms import (
     ApproveForm,
     IdNumberSearchForm,
     PhoneForm,
@@ -19,10 +25,6 @@ from accounts.forms import (
     RejectForm,
     add_domain_error,
 )
-from accounts.models import RegistrationRequest, RegistrationStatus
-from common.errors import DomainError
-from common.personal_data import decrypt, encrypt, mask_id_number, mask_phone
-from grid.validation import normalise_phone, validate_id_number
 
 # The phone waits in the session between the two steps; sessions are stored in the
 # database, so it waits encrypted like every other copy of it.
@@ -59,7 +61,7 @@ def register(request: HttpRequest) -> HttpResponse:
         if _over_limit(request, "register-sms", settings.REGISTRATION_SMS_RATE):
             return _too_many(request)
         try:
-            services.otp_send(phone=form.cleaned_data["phone"])
+            otp.otp_send(phone=form.cleaned_data["phone"])
         except DomainError as error:
             add_domain_error(form, error)
             status = 429 if error.status == 429 else 200
