@@ -1,15 +1,12 @@
 """Error pages in Chinese (English through the catalogue). Under /api/ and /open311/
 the same errors answer problem+json (common/middleware.py converts /api/ answers)."""
 
-import sys
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
 from common.problem import error_text, problem_response, wants_problem
-from infra import busy
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -33,10 +30,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500, or 503 when what failed was a write that found the database busy outside a
-    view (a session saved on the way out): Django calls this inside its `except`."""
-    if busy.is_database_busy(sys.exc_info()[1]):
-        return busy.busy_response(request)
+    """500. The project's handler500 is infra.busy.server_error, which answers 503
+    instead when the failure was a busy database and hands every other failure here."""
     if wants_problem(request.path):
         return problem_response(500)
     # Rendered without the request: the failure may be the session or the database

@@ -25,8 +25,9 @@ urlpatterns = [
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Chinese error pages; problem+json under /api/ and /open311/ (common/views.py)
+# Chinese error pages; problem+json under /api/ and /open311/ (common/views.py); a busy
+# database answers 503 (infra/busy.py)
 handler400 = "common.views.bad_request"
 handler403 = "common.views.permission_denied"
 handler404 = "common.views.page_not_found"
-handler500 = "common.views.server_error"
+handler500 = "infra.busy.server_error"

@@ -1,9 +1,12 @@
 """A database too busy to take a write: recognised on both backends, answered with 503."""
 
+import sys
+
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from common import views as error_pages
 from common.problem import problem_response, wants_problem
 
 RETRY_AFTER_SECONDS = 1
@@ -42,6 +45,15 @@ def kept_fields(request: HttpRequest) -> list[tuple[str, str]]:
         if not any(word in name.lower() for word in UNKEPT_FIELDS)
         for value in values
     ]
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The project's handler500: 503 when what failed was a write that found the database
+    busy outside a view (a session saved on the way out), else common's 500 page. Django
+    calls it inside its `except`."""
+    if is_database_busy(sys.exc_info()[1]):
+        return busy_response(request)
+    return error_pages.server_error(request)
 
 
 class DatabaseBusyMiddleware:
