@@ -51,3 +51,12 @@ def test_a_form_posted_without_its_csrf_token_gets_a_chinese_403():
     response = Client(enforce_csrf_checks=True).post("/login/", {"username": "x"})
     assert response.status_code == 403
     assert "请刷新页面后重新提交" in response.text
+
+
+@pytest.mark.django_db
+def test_a_request_without_credentials_is_refused_in_the_clients_language():
+    # the error texts were once translated at import, so an English client got "未登录"
+    english = problem(Client(headers={"accept-language": "en"}).get("/api/v1/cases"), 401)
+    chinese = problem(Client().get("/api/v1/cases"), 401)
+    assert chinese["title"] == "未登录"
+    assert english["title"] == "Not logged in"
