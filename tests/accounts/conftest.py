@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from accounts import sms
+
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
@@ -9,3 +11,12 @@ def fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The SMS each test sends, kept in memory instead of printed."""
+    settings.SMS_SENDER = "accounts.sms.MemorySender"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

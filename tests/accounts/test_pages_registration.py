@@ -3,7 +3,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts import sms
 from accounts.models import RegistrationRequest, RegistrationStatus, Role, User
 from grid.models import Area
 from tests.factories import id_number, make_resident, user_with_role
@@ -12,14 +11,6 @@ PHONE = "13812345678"
 PASSWORD = "quiet-harbour-42"
 COMMUNITY = "310101001001"
 NEIGHBOUR = "310101001002"
-
-
-@pytest.fixture
-def sms_outbox(settings):
-    settings.SMS_SENDER = "accounts.sms.MemorySender"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 def code_from_sms(outbox) -> str:

@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import sms
 from accounts.models import OneTimeCode, RegistrationRequest
 from grid.models import Area
 from tests.accounts.test_pages_registration import (
@@ -23,14 +22,6 @@ COMMUNITY = "310101001001"
 # Two phones that mask alike (138****5678), so their pages can be compared whole.
 REGISTERED = "13812345678"
 NEW = "13899995678"
-
-
-@pytest.fixture
-def sms_outbox(settings):
-    settings.SMS_SENDER = "accounts.sms.MemorySender"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture

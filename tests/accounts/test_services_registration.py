@@ -35,14 +35,6 @@ class RefusingSender:
         raise SmsNotSent("gateway unreachable")
 
 
-@pytest.fixture
-def sms_outbox(settings):
-    settings.SMS_SENDER = "accounts.sms.MemorySender"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
 def last_code(outbox) -> str:
     return re.search(r"\d{6}", outbox[-1].text).group()
 
