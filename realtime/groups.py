@@ -20,6 +20,17 @@ def staff_groups_upwards(code: str) -> list[str]:
     return [staff_group(code[:n]) for n in AREA_CODE_LENGTHS if n <= len(code)]
 
 
+def area_group(code: str) -> str:
+    """Everyone who lives or works in an area: news meant for the whole area (notices,
+    consultation topics), never a case's moves."""
+    return f"area.{code}"
+
+
+def area_groups_upwards(code: str) -> list[str]:
+    """The area groups of an area and of each area above it."""
+    return [area_group(code[:n]) for n in AREA_CODE_LENGTHS if n <= len(code)]
+
+
 def department_group(department_id: int, code: str) -> str:
     """A department's handlers whose role lies over the area `code`."""
     return f"dept.{department_id}.{code}"
