@@ -214,6 +214,16 @@ REALTIME_GROUP_SOURCES = ["feedback.access.socket_groups"]
 # An open socket re-checks its session, account and groups this often: the longest a
 # socket outlives an expired session, a deactivated account or a removed role.
 REALTIME_SESSION_CHECK_SECONDS = float(os.environ.get("GONGZHI_SOCKET_CHECK_SECONDS", "30"))
+# A reconnecting page gets the events it missed from the outbox for this long (older:
+# it reloads its data). One shared read serves at most REALTIME_REPLAY_LIMIT events.
+REALTIME_REPLAY_SECONDS = int(os.environ.get("GONGZHI_REPLAY_SECONDS", str(24 * 3600)))
+REALTIME_REPLAY_LIMIT = 5000
+# Outbox readers (replay, relay, notifications) also re-read this far back: an event
+# whose transaction took its id first can commit after a later one.
+REALTIME_LATE_COMMIT_SECONDS = 30
+# Each server process reads the outbox this often for its sockets and sends what the
+# channel layer did not deliver (realtime/hub.py).
+REALTIME_RELAY_SECONDS = float(os.environ.get("GONGZHI_RELAY_SECONDS", "2"))
 
 # --- auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
