@@ -21,11 +21,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_wsgi_app = get_wsgi_application()
 
 from a2wsgi import WSGIMiddleware  # noqa: E402
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from accounts.socket_auth import SocketAuth  # noqa: E402
 from common.checks import refuse_to_serve_demo_secrets  # noqa: E402
 from config import scheduler  # noqa: E402
 from infra.asgi_body import BodyRules, BufferBodies  # noqa: E402
@@ -56,9 +55,7 @@ application = Lifespan(
                     WSGIMiddleware(django_wsgi_app, workers=settings.HTTP_THREADS),
                     rules=BodyRules.from_settings(settings),
                 ),
-                "websocket": AllowedHostsOriginValidator(
-                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-                ),
+                "websocket": SocketAuth(URLRouter(websocket_urlpatterns)),
             }
         )
     ),

@@ -1,6 +1,8 @@
 """The event outbox: every side effect is a row written in the writer's transaction, so
 a client that reconnects with its last event id gets what it missed."""
 
+import secrets
+
 from django.db import models
 
 
@@ -21,3 +23,20 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.kind} @{self.area_code}"
+
+
+def new_epoch_token() -> str:
+    return secrets.token_hex(8)
+
+
+class StreamEpoch(models.Model):
+    """The outbox's identity. A socket that reconnects names the epoch it last saw; when
+    it differs (history pruned inside the replay window, or the database restored), the
+    page reloads its data instead of trusting ids. `manage.py prune_events
+    --new-epoch` starts a new one."""
+
+    token = models.CharField(max_length=32, default=new_epoch_token)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.token

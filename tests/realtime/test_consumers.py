@@ -6,10 +6,8 @@ from channels.layers import channel_layers
 from channels.testing.websocket import WebsocketCommunicator
 from django.test import override_settings
 
-from accounts.models import Role
 from realtime.groups import staff_group, staff_groups_upwards
 from realtime.publish import publish_on_commit
-from tests.factories import user_with_role
 
 
 def redis_layer_settings() -> dict:
@@ -54,17 +52,6 @@ async def connect_as(user) -> WebsocketCommunicator:
     connected, _ = await communicator.connect()
     assert connected
     return communicator
-
-
-@pytest.fixture
-def two_street_supervisors(db):
-    from tests.factories import build_area_tree
-
-    areas = build_area_tree()
-    return (
-        user_with_role(Role.SUPERVISOR, areas["310101001"]),
-        user_with_role(Role.SUPERVISOR, areas["310101002"]),
-    )
 
 
 @pytest.mark.parametrize("layers", LAYERS)

@@ -18,7 +18,6 @@ from tests.realtime.test_consumers import (
     publish_after_commit,
     redis_layer_settings,
     redis_reachable,
-    two_street_supervisors,  # noqa: F401  (a fixture)
 )
 
 needs_redis = pytest.mark.skipif(
@@ -66,7 +65,7 @@ async def test_the_private_attributes_the_pipeline_uses_are_still_there():
 @pytest.mark.django_db(transaction=True)
 async def test_an_event_reaches_its_group_with_the_pipeline_on_or_off(
     pipelined,
-    two_street_supervisors,  # noqa: F811
+    two_street_supervisors,
 ):
     first, _second = two_street_supervisors
     with override_settings(
