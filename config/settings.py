@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # a signed-in page's place in the event stream, read before the view reads data
+    "realtime.pages.StreamPosition",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # "database is locked" from a page, /login/ or Open311 is a 503 with Retry-After
@@ -126,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "realtime.pages.live_position",
             ],
         },
     },
@@ -151,6 +154,10 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = SPATIALITE_OPTIONS
+    # The test database is a file, not memory: browser tests of live pages serve it
+    # from a real server process (tests/e2e/served.py), as Channels' own live server does.
+    # One file per test process: several suites may run at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-spatialite-{os.getpid()}.sqlite3")}
 else:
     # PostgreSQL connections come from a pool and go back after each request.
     DATABASES["default"]["OPTIONS"] = {

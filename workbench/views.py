@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role, RoleAssignment, User
 from common.errors import InvalidInput
 from common.personal_data import mask_id_number, mask_phone
+from feedback.counters import case_counters
 from grid import selectors, selectors_stats, validation
 from grid.models import AreaLevel, ResidentStatus
 
@@ -73,6 +74,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "admin": _admin_section(user) if is_admin else None,
         "assignments": assignments,
+        # open cases per step, refreshed live (feedback.counters)
+        "counters": case_counters(user=user, roles=held) if sections or is_admin else None,
     }
     return render(request, "accounts/home.html", context)
 

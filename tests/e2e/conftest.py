@@ -65,6 +65,22 @@ class BrowserThread:
         finally:
             context.close()
 
+    def open(self, scenario: Callable, *, viewport: dict = PHONE, locale: str = "zh-CN"):
+        """Run `scenario(page)` in a fresh context and keep the page open; use it again
+        with `on_page`, and close its context at the end."""
+        return self._executor.submit(self._open, scenario, viewport, locale).result()
+
+    def _open(self, scenario: Callable, viewport: dict, locale: str):
+        context = self._browser.new_context(viewport=viewport, locale=locale)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        scenario(page)
+        return page
+
+    def on_page(self, page, action: Callable):
+        """Run `action(page)` in the browser's thread, on a page `open` returned."""
+        return self._executor.submit(action, page).result()
+
     def stop(self) -> None:
         def _stop() -> None:
             self._browser.close()
@@ -132,3 +148,6 @@ def foreign_requests(requests: list[str], base_url: str) -> list[str]:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+from tests.e2e.served import served  # noqa: E402, F401  (a fixture: the app as served)
