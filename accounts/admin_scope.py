@@ -28,6 +28,7 @@ AREA_PATHS = {
     "accounts.registrationrequest": "community__code",
     "accounts.apitoken": "user__roles__area__code",
     "feedback.case": "area_code",
+    "notices.notice": "area__code",
 }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "grid",
     "maps",
+    "notices",
     "realtime",
     "feedback",
     "demo",  # the demo district (manage.py demo): imported by no domain app
@@ -103,6 +104,7 @@ HTTP_UPLOAD_PATHS = [
     r"^/cases/(report|on-spot|\d+/handle)/$",
     r"^/api/v1/cases/(on-spot|\d+/photos|\d+/handle)$",
     r"^/open311/v2/requests\.(json|xml)$",
+    r"^/notices/(new|\d+/edit)/$",  # notice attachments (notices.attachments)
 ]
 # A body that pauses longer than this, or averages less than HTTP_BODY_MIN_RATE bytes/s
 # after its first HTTP_BODY_IDLE_SECONDS, is cut with 408 (a slow-sending client holds
@@ -217,7 +219,7 @@ REALTIME_SHUTDOWN_DRAIN_SECONDS = 5
 
 # Which event groups a socket may join: each domain's access policy answers for its own
 # events (realtime.consumers asks every source and joins the union).
-REALTIME_GROUP_SOURCES = ["feedback.access.socket_groups"]
+REALTIME_GROUP_SOURCES = ["feedback.access.socket_groups", "notices.access.socket_groups"]
 # An open socket re-checks its session, account and groups this often: the longest a
 # socket outlives an expired session, a deactivated account or a removed role.
 REALTIME_SESSION_CHECK_SECONDS = float(os.environ.get("GONGZHI_SOCKET_CHECK_SECONDS", "30"))

@@ -9,7 +9,7 @@ from django.conf import settings
 
 DOMAIN_PACKAGES = (
     "accounts", "common", "consultation", "feedback", "grid", "infra", "maps", "realtime",
-    "config",
+    "config", "notices",
 )  # fmt: skip
 IMPORTERS = {"import_module", "__import__"}
 
