@@ -198,7 +198,12 @@ _REDIS_CACHE = (
     else "django.core.cache.backends.redis.RedisCache"
 )
 _MEMO_CACHE = (
-    {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL}
+    # short timeouts: with Redis away, the memo reads the database (infra/memo.py)
+    {
+        "BACKEND": _REDIS_CACHE,
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -15,8 +15,14 @@ was loaded under (one MGET reads both).
 
 `None` is never kept, so a miss is asked again. Values are pickled: keep them plain
 tuples, not model instances. Redis counts expiry in whole seconds.
+
+When the cache is unreachable (Redis restarting), answers come straight from the
+database, uncached, and the error is logged: a memo is a speed-up, and a report must not
+fail because of one. A forget lost in that window leaves an entry for at most its few
+seconds (a restarted Redis holds none).
 """
 
+import logging
 import uuid
 from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
@@ -29,6 +35,7 @@ CACHE_ALIAS = "memo"
 GENERATION_SECONDS = 24 * 3600
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Memo(Generic[T]):
@@ -41,14 +48,21 @@ class Memo(Generic[T]):
     def get(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
         entry_key, generation_key = self._keys(key)
         cache = caches[CACHE_ALIAS]
-        found = cache.get_many([entry_key, generation_key])
+        try:
+            found = cache.get_many([entry_key, generation_key])
+        except Exception:  # the cache is away: the database answers
+            log.warning("memo cache unreachable; reading %s from the database", self.name)
+            return load()
         generation = found.get(generation_key)
         entry = found.get(entry_key)
         if entry is not None and entry[0] == generation:
             return entry[1]
         value = load()
         if value is not None:
-            cache.set(entry_key, (generation, value), self.seconds)
+            try:
+                cache.set(entry_key, (generation, value), self.seconds)
+            except Exception:
+                log.warning("memo cache unreachable; %s not kept", self.name)
         return value
 
     def forget(self, keys: Iterable[Hashable]) -> None:
@@ -56,8 +70,12 @@ class Memo(Generic[T]):
         the commit lets a reader cache the old row again."""
         generation = uuid.uuid4().hex
         new = {self._keys(key)[1]: generation for key in keys}
-        if new:
+        if not new:
+            return
+        try:
             caches[CACHE_ALIAS].set_many(new, GENERATION_SECONDS)
+        except Exception:
+            log.warning("memo cache unreachable; %s forget lost", self.name)
 
     def forget_on_commit(self, *keys: Hashable, using: str | None = None) -> None:
         """Forget `keys` once the current transaction commits (at once outside one)."""

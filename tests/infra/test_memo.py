@@ -146,3 +146,23 @@ def test_a_token_revoked_here_is_refused_by_another_process_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         token_revoke(key=key)
     assert not token_cached_in_another_process(digest)
+
+
+def test_with_redis_away_the_memo_answers_from_the_database():
+    from tests.e2e.served import free_port
+
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    memo_cache = {
+        "BACKEND": "infra.django_private.ReusedClientRedisCache",
+        "LOCATION": nowhere,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        "KEY_PREFIX": "memo",
+    }
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    loads = []
+    with override_settings(CACHES={"default": local, "memo": memo_cache}):
+        memo = Memo("away", seconds=5)
+        assert memo.get("k", lambda: loads.append(1) or "fresh") == "fresh"
+        assert memo.get("k", lambda: loads.append(1) or "fresh") == "fresh"
+        memo.forget(["k"])  # lost and logged, not raised
+    assert loads == [1, 1]  # nothing was kept: each read went to the source
