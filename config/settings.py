@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "notices",
     "realtime",
     "feedback",
+    "notifications",
     "demo",  # the demo district (manage.py demo): imported by no domain app
 ]
 
@@ -404,3 +405,24 @@ CASE_ESCALATION_REPEAT_HOURS = 8
 # Embedded mode: escalate overdue cases from a thread in the web process every N seconds
 # (0 turns it off; production runs `manage.py escalate_overdue` from a timer instead).
 CASE_ESCALATION_INTERVAL_SECONDS = int(os.environ.get("GONGZHI_ESCALATION_INTERVAL", "0"))
+
+# --- notifications --------------------------------------------------------------------
+# The inbox is filled from the outbox by notifications.projector: each domain names its
+# recipient rules and its texts (notifications sits below the domains).
+NOTIFICATION_SOURCES = ["feedback.notify.case_notifications"]
+NOTIFICATION_TEXTS = ["feedback.notify.TEXTS"]
+# Embedded mode: project the outbox into the inboxes every N seconds and send the due
+# outside messages every M seconds, from the web process (0 turns each off; production
+# runs `manage.py project_notifications --loop` and `send_notifications --loop` instead).
+NOTIFY_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_NOTIFY_INTERVAL", "0"))
+NOTIFY_SEND_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_NOTIFY_SEND_INTERVAL", "0"))
+# Outside channels by name (a class with reaches(user) and send(user=, text=)); the one
+# outside notifications use. A WeChat channel would be one more entry.
+NOTIFY_CHANNELS = {"sms": "notifications.senders.SmsChannel"}
+NOTIFY_OUTSIDE_CHANNEL = "sms"
+# An event older than this sends nothing outside (a projector catching up after a stop).
+NOTIFY_OUTSIDE_MAX_HOURS = 24
+# A refused message is tried again after NOTIFY_RETRY_SECONDS, then twice as long each
+# time, NOTIFY_MAX_ATTEMPTS attempts in all; then it is given up and logged.
+NOTIFY_RETRY_SECONDS = 60
+NOTIFY_MAX_ATTEMPTS = 5

@@ -19,17 +19,18 @@ The roles come from `accounts.scope.held_roles` (memoised per process) for reads
 writes alike, so the two sides can never disagree.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Role, RoleAssignment, User
 from accounts.scope import Held, code_prefix_q, held_roles
 from common.errors import NotPermitted
 from feedback.models import Case, CaseFollower, CaseState
 from grid.models import Area, AreaLevel
-from realtime.groups import department_group, staff_group, user_group
+from realtime.groups import AREA_CODE_LENGTHS, department_group, staff_group, user_group
 
 AREA_STAFF_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -152,9 +153,34 @@ class CaseAccess:
 
 
 def _grant_covers(grant: Held, case: Case) -> bool:
-    if not case.area_code.startswith(grant.area_code):
+    return grant_covers(grant, case.area_code, case.department_id)
+
+
+def grant_covers(grant: Held, area_code: str, department_id: int | None) -> bool:
+    """A role grant over a case at `area_code` (a handler's only while the case is with
+    their department)."""
+    if not area_code.startswith(grant.area_code):
         return False
-    return grant.role != Role.HANDLER or grant.department_id == case.department_id
+    return grant.role != Role.HANDLER or grant.department_id == department_id
+
+
+def grant_group(grant: Held) -> str | None:
+    """The event group one role grant joins (None for a resident's: their own cases'
+    events come to their user group). The rule of `socket_groups`, for one grant."""
+    if grant.role == Role.HANDLER:
+        return department_group(grant.department_id, grant.area_code)
+    return staff_group(grant.area_code) if grant.role in AREA_STAFF_ROLES else None
+
+
+def holders_over(area_codes: Iterable[str], roles: Iterable[str]) -> list[tuple[int, Held]]:
+    """(user id, grant) of every active user holding one of `roles` over any of
+    `area_codes` (on the area or one above it): the people who may be told of work
+    there, before `grant_covers` and the event's audience narrow them to one case."""
+    codes = {code[:n] for code in area_codes for n in AREA_CODE_LENGTHS if n <= len(code)}
+    rows = RoleAssignment.objects.filter(
+        role__in=list(roles), area__code__in=codes, user__is_active=True
+    ).values_list("user_id", "role", "area__code", "department_id")
+    return [(user_id, Held(role, code, dept)) for user_id, role, code, dept in rows]
 
 
 def case_access(user: User) -> CaseAccess:
@@ -171,11 +197,7 @@ def socket_groups(user: User) -> list[str]:
     if access.superuser:
         codes = list(Area.objects.filter(level=AreaLevel.DISTRICT).values_list("code", flat=True))
     groups = [staff_group(code) for code in codes]
-    groups += [
-        department_group(g.department_id, g.area_code)
-        for g in access.grants
-        if g.role == Role.HANDLER
-    ]
+    groups += [grant_group(g) for g in access.grants if g.role == Role.HANDLER]
     return [*groups, user_group(user.pk)]
 
 

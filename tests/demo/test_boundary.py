@@ -9,7 +9,7 @@ from django.conf import settings
 
 DOMAIN_PACKAGES = (
     "accounts", "common", "consultation", "feedback", "grid", "infra", "maps", "realtime",
-    "config", "notices",
+    "config", "notices", "notifications",
 )  # fmt: skip
 IMPORTERS = {"import_module", "__import__"}
 

@@ -1,0 +1,25 @@
+"""An SMS gateway that refuses every message (an outside system's failure, not ours)."""
+
+import time
+
+from accounts.sms import SmsNotSent
+
+tried: list[str] = []
+
+
+class RefusingSender:
+    def send(self, *, phone: str, text: str) -> None:
+        tried.append(phone)
+        raise SmsNotSent("网关拒绝：余额不足")
+
+
+delivered: list[str] = []
+
+
+class SlowSender:
+    """A gateway that takes a moment to answer: long enough for a second sending job to
+    look at the same message meanwhile."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        time.sleep(0.3)
+        delivered.append(phone)
