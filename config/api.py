@@ -20,6 +20,7 @@ from feedback.api import router as feedback_router
 from grid.api import router as grid_router
 from infra.busy import RETRY_AFTER_SECONDS, is_database_busy
 from maps.api import router as maps_router
+from notices.api import router as notices_router
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -37,6 +38,7 @@ api.add_router("/auth", accounts_router)
 api.add_router("/grid", grid_router)
 api.add_router("/maps", maps_router)
 api.add_router("/cases", feedback_router)
+api.add_router("/notices", notices_router)
 
 
 def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra) -> HttpResponse:

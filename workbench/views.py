@@ -13,6 +13,7 @@ from common.personal_data import mask_id_number, mask_phone
 from feedback.counters import case_counters
 from grid import selectors, selectors_stats, validation
 from grid.models import AreaLevel, ResidentStatus
+from notices.presenters import home_notices
 
 SECTION_ORDER = [Role.RESIDENT, Role.GRID_WORKER, Role.CLERK, Role.HANDLER, Role.SUPERVISOR]
 
@@ -76,6 +77,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         # open cases per step, refreshed live (feedback.counters)
         "counters": case_counters(user=user, roles=held) if sections or is_admin else None,
+        # the live notices of the user's areas, pinned first (notices.presenters)
+        "notices": home_notices(user) if sections or is_admin else None,
     }
     return render(request, "accounts/home.html", context)
 
