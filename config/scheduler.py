@@ -3,10 +3,14 @@
 Started and stopped by the server's lifespan (config/asgi.py), never at import.
 
 Production turns it off (GONGZHI_ESCALATION_INTERVAL=0) and runs the same jobs from a
-timer (`manage.py escalate_overdue`, e.g. a systemd timer or cron every minute).
+timer (`manage.py escalate_overdue`, e.g. a systemd timer or cron every minute). The same
+for the inboxes: GONGZHI_NOTIFY_INTERVAL (project the outbox into the inboxes) and
+GONGZHI_NOTIFY_SEND_INTERVAL (send due SMS), or `manage.py project_notifications --loop`
+and `send_notifications --loop` as services.
 """
 
 import logging
+from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from django.conf import settings
@@ -28,21 +32,47 @@ def _escalate() -> None:
         close_old_connections()
 
 
+def _project_notifications() -> None:
+    from notifications.projector import project_pending
+
+    _quietly(project_pending)
+
+
+def _send_notifications() -> None:
+    from notifications.outbound import send_due
+
+    _quietly(send_due)
+
+
+def _quietly(job) -> None:
+    close_old_connections()
+    try:
+        job()
+    finally:
+        close_old_connections()
+
+
+def _jobs() -> list[tuple[str, Callable[[], None], float]]:
+    """(id, function, seconds) of every job whose interval is on."""
+    jobs = [
+        ("escalate_overdue", _escalate, settings.CASE_ESCALATION_INTERVAL_SECONDS),
+        ("project_notifications", _project_notifications, settings.NOTIFY_INTERVAL_SECONDS),
+        ("send_notifications", _send_notifications, settings.NOTIFY_SEND_INTERVAL_SECONDS),
+    ]
+    return [job for job in jobs if job[2] > 0]
+
+
 def start() -> BackgroundScheduler | None:
-    """Start the scheduler once per process, if an interval is configured."""
+    """Start the scheduler once per process, if any interval is configured."""
     global _scheduler
-    interval = settings.CASE_ESCALATION_INTERVAL_SECONDS
-    if _scheduler is not None or interval <= 0:
+    jobs = _jobs()
+    if _scheduler is not None or not jobs:
         return _scheduler
     _scheduler = BackgroundScheduler(daemon=True)
-    _scheduler.add_job(
-        _escalate,
-        "interval",
-        seconds=interval,
-        id="escalate_overdue",
-        max_instances=1,
-        coalesce=True,
-    )
+    for job_id, function, seconds in jobs:
+        _scheduler.add_job(
+            function, "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True
+        )
     _scheduler.start()
     return _scheduler
 
