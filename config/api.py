@@ -21,6 +21,7 @@ from grid.api import router as grid_router
 from infra.busy import RETRY_AFTER_SECONDS, is_database_busy
 from maps.api import router as maps_router
 from notices.api import router as notices_router
+from notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -38,6 +39,7 @@ api.add_router("/auth", accounts_router)
 api.add_router("/grid", grid_router)
 api.add_router("/maps", maps_router)
 api.add_router("/cases", feedback_router)
+api.add_router("/notifications", notifications_router)
 api.add_router("/notices", notices_router)
 
 

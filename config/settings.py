@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "realtime.pages.live_position",
+                "notifications.context_processors.inbox",
             ],
         },
     },

@@ -21,6 +21,7 @@ urlpatterns = [
     path("maps/", include("maps.urls")),
     path("open311/v2/", include("feedback.open311.urls")),
     path("cases/", include("feedback.urls")),
+    path("inbox/", include("notifications.urls")),
     path("notices/", include("notices.urls")),
     path("", include(accounts_pages)),
 ]
