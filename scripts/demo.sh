@@ -13,4 +13,7 @@ HOST=${GONGZHI_HOST:-127.0.0.1}
 PORT=${GONGZHI_PORT:-8000}
 echo "Gongzhi is serving on http://$HOST:$PORT/ (Ctrl-C stops it)"
 export GONGZHI_ESCALATION_INTERVAL=${GONGZHI_ESCALATION_INTERVAL:-60}
+# the inboxes from the outbox every 2 s, due SMS (printed on this console) every 10 s
+export GONGZHI_NOTIFY_INTERVAL=${GONGZHI_NOTIFY_INTERVAL:-2}
+export GONGZHI_NOTIFY_SEND_INTERVAL=${GONGZHI_NOTIFY_SEND_INTERVAL:-10}
 exec .venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" --log-level warning

@@ -9,6 +9,7 @@ from common.errors import DomainError
 from demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DISTRICT_CODE, DISTRICT_NAME
 from demo.accounts import demo_accounts_ensure
 from demo.history import DEFAULT_CASES, history_load
+from demo.inbox import inbox_fill
 from demo.load import demo_delete, demo_exists, demo_load
 
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--accounts", action="store_true", help="then run demo_accounts (prints the logins)"
         )
+        parser.add_argument(
+            "--no-inbox",
+            action="store_true",
+            help="do not tell the two live cases of today that fill the demo accounts' inboxes",
+        )
 
     def handle(
         self,
@@ -41,6 +47,7 @@ class Command(BaseCommand):
         cases: int,
         reset: bool,
         accounts: bool,
+        no_inbox: bool,
         **options,
     ):
         if households < 1:
@@ -48,14 +55,16 @@ class Command(BaseCommand):
         if cases < 0:
             raise CommandError(_("事件数不能为负。"))
         try:
-            self._load(seed=seed, households=households, cases=cases, reset=reset)
+            self._load(
+                seed=seed, households=households, cases=cases, reset=reset, inbox=not no_inbox
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if accounts:
             call_command("demo_accounts", stdout=self.stdout)
 
     @transaction.atomic
-    def _load(self, *, seed: int, households: int, cases: int, reset: bool) -> None:
+    def _load(self, *, seed: int, households: int, cases: int, reset: bool, inbox: bool) -> None:
         district = f"{DISTRICT_NAME}（{DISTRICT_CODE}）"
         if demo_exists() and not reset:
             self.stdout.write(
@@ -67,10 +76,12 @@ class Command(BaseCommand):
         if reset:
             demo_delete()
         summary = demo_load(seed=seed, households=households)
-        told = 0
+        told = notified = 0
         if cases:
             demo_accounts_ensure()  # the history's reporters and handlers
             told = history_load(seed=seed, cases=cases)
+            if inbox:  # two cases told live today, for the printed accounts' inboxes
+                notified = inbox_fill()
         self.stdout.write(
             _(
                 "已生成示范区 %(district)s（种子 %(seed)s）：%(streets)s 个街道、"
@@ -93,3 +104,7 @@ class Command(BaseCommand):
                 "seconds": time.perf_counter() - started,
             }
         )
+        if notified:
+            self.stdout.write(
+                _("示范账号收到 %(n)d 条消息（今天新上报的 2 件事件）。") % {"n": notified}
+            )
