@@ -15,6 +15,7 @@ from accounts.api import router as accounts_router
 from accounts.auth import api_auth
 from common.errors import DomainError
 from common.problem import error_text
+from config.ops_api import router as ops_router
 from config.validation_messages import field_errors
 from feedback.api import router as feedback_router
 from grid.api import router as grid_router
@@ -39,6 +40,7 @@ api.add_router("/auth", accounts_router)
 api.add_router("/grid", grid_router)
 api.add_router("/maps", maps_router)
 api.add_router("/cases", feedback_router)
+api.add_router("/ops", ops_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/notices", notices_router)
 

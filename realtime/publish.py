@@ -24,6 +24,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from realtime import health
 from realtime.groups import session_group
 
 if TYPE_CHECKING:
@@ -178,19 +179,29 @@ async def _group_send_all(groups: list[str], message: dict) -> None:
 
 async def _send_batch(sends: list[tuple[str, dict]]) -> None:
     """Send all at once where the layer can (realtime.layers); if that fails, one by
-    one, so one bad send (a full channel, a refused name) costs only itself."""
+    one, so one bad send (a full channel, a refused name) costs only itself. What fails
+    is counted and logged once per batch; the outbox relay (realtime.hub) delivers it."""
     layer = get_channel_layer()
     if hasattr(layer, "group_send_many"):
         try:
             await layer.group_send_many(sends)
             return
-        except Exception:
-            log.warning("batched realtime send failed; sending one by one", exc_info=True)
+        except Exception as error:
+            log.warning("batched realtime send failed (%s); sending one by one", error)
+    failed: list[str] = []
+    last_error: Exception | None = None
     for group, message in sends:
         try:
             await layer.group_send(group, message)
-        except Exception:  # the outbox row stays; a reconnecting screen replays it
-            log.exception("realtime send to %s failed", group)
+        except Exception as error:  # the outbox row stays; the relay sends it
+            failed.append(group)
+            last_error = error
+    if failed:
+        health.count("send_failed", len(failed))
+        log.error(
+            "%d of %d realtime sends failed (%s), e.g. to %s; the outbox relay will send them",
+            len(failed), len(sends), last_error, failed[0],
+        )  # fmt: skip
 
 
 __all__ = ["BindServerLoop", "emit", "end_session", "publish_on_commit"]
