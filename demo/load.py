@@ -21,6 +21,7 @@ from demo import DISTRICT_CODE
 from demo.geometry import district_shapes
 from demo.history import history_delete
 from demo.inbox import inbox_delete
+from demo.notices import notices_delete
 from demo.population import plan_population, write_population
 from feedback.catalog import categories_load
 from feedback.models import CategoryRoute
@@ -95,6 +96,7 @@ def demo_delete() -> None:
     residents = Resident.objects.filter(household__building__grid__code__startswith=under)
     try:
         inbox_delete(under)
+        notices_delete(under)
         history_delete()
         CategoryRoute.objects.filter(area__code__startswith=under).delete()
         PersonalDataReveal.objects.filter(resident__in=residents).delete()

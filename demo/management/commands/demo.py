@@ -11,6 +11,7 @@ from demo.accounts import demo_accounts_ensure
 from demo.history import DEFAULT_CASES, history_load
 from demo.inbox import inbox_fill
 from demo.load import demo_delete, demo_exists, demo_load
+from demo.notices import notices_load
 
 
 class Command(BaseCommand):
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             told = history_load(seed=seed, cases=cases)
             if inbox:  # two cases told live today, for the printed accounts' inboxes
                 notified = inbox_fill()
+            notices_load()  # published today by the printed staff, for the resident's home
         self.stdout.write(
             _(
                 "已生成示范区 %(district)s（种子 %(seed)s）：%(streets)s 个街道、"
