@@ -31,7 +31,12 @@ def _map_config(under: str | None) -> dict:
         "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
         "colours": {str(level): colour for level, colour in LEVEL_COLOURS.items()},
-        "labels": {"code": _("编码"), "level": _("层级"), "empty": _("您的范围内没有区域。")},
+        "labels": {
+            "code": _("编码"),
+            "level": _("层级"),
+            "empty": _("您的范围内没有区域。"),
+            "open": _("查看事件"),
+        },
     }
 
 

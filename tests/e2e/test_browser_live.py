@@ -57,17 +57,20 @@ def test_a_workers_report_appears_on_the_supervisors_open_pages(
     def side_by_side(page, requests):
         chromium = page.context.browser
         pages = {}
-        for who, viewport in (("queue", DESKTOP), ("home", DESKTOP), ("worker", PHONE)):
+        for who, viewport in (
+            ("queue", DESKTOP), ("home", DESKTOP), ("map", DESKTOP), ("worker", PHONE)
+        ):  # fmt: skip
             context = chromium.new_context(viewport=viewport, locale="zh-CN")
             context.set_default_timeout(15_000)
             user = "grid_worker" if who == "worker" else "supervisor"
             context.add_cookies([cookies[user]])
             context.on("request", lambda request: requests.append(request.url))
             pages[who] = context.new_page()
-        queue, home, worker = pages["queue"], pages["home"], pages["worker"]
+        queue, home, worker, on_map = (pages[k] for k in ("queue", "home", "worker", "map"))
         queue.goto(f"{base}/cases/queue/")
         home.goto(f"{base}/")
-        for open_page in (queue, home):
+        on_map.goto(f"{base}/maps/")
+        for open_page in (queue, home, on_map):
             open_page.locator(LIVE).wait_for()
             mark_loaded(open_page)
         before = home.locator("#live-counters [data-key='reported'] .n").inner_text()
@@ -78,7 +81,10 @@ def test_a_workers_report_appears_on_the_supervisors_open_pages(
         home.locator(
             "#live-counters [data-key='reported'] .n", has_text=str(int(before) + 1)
         ).wait_for(timeout=10_000)
-        assert not_reloaded(queue) and not_reloaded(home)
+        on_map.locator(f".live-case[data-number='{number}']").wait_for(timeout=10_000)
+        assert on_map.locator(".live-case").get_attribute("data-state") == "reported"
+        assert not_reloaded(queue) and not_reloaded(home) and not_reloaded(on_map)
+        screenshot(on_map, "live-map-desktop")
         screenshot(queue, "live-queue-desktop")
         screenshot(home, "live-home-counters-desktop")
         return number, foreign_requests(requests, base)

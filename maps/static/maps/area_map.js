@@ -52,6 +52,42 @@
     layer.on("mouseout", function () { layer.setStyle(styleFor(feature)); });
   }
 
+  // Cases that move while the map is open (events of the live link, realtime/live.js):
+  // a point per case at its position, coloured by its state, linking to the case. The
+  // socket brings only the cases this user may open, so the layer shows nothing more.
+  var STATE_COLOURS = {
+    reported: "#b3261e", registered: "#b26a00", dispatched: "#1a5fb4", handled: "#6f42c1",
+    closed: "#2e7d32"
+  };
+  var liveCases = L.layerGroup().addTo(map);
+  var liveMarkers = {};
+  var liveCount = 0;
+  document.addEventListener("gongzhi:event", function (received) {
+    var event = received.detail;
+    var data = event.data || {};
+    if (event.type.indexOf("case.") !== 0 || data.lat === null || data.lat === undefined) { return; }
+    var colour = STATE_COLOURS[data.state] || "#555";
+    var marker = liveMarkers[data.case];
+    if (!marker) {
+      marker = liveMarkers[data.case] = L.circleMarker([data.lat, data.lon], {
+        radius: 8, weight: 2, color: "#fff", fillOpacity: 0.9, className: "live-case"
+      }).addTo(liveCases);
+      liveCount += 1;
+    }
+    marker.setStyle({ fillColor: colour });
+    marker.getElement().setAttribute("data-state", data.state);
+    marker.getElement().setAttribute("data-number", data.number);
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = data.number;
+    var link = document.createElement("a");
+    link.href = "/cases/" + encodeURIComponent(data.case) + "/";
+    link.textContent = config.labels.open;
+    box.append(title, document.createElement("br"), link);
+    marker.bindPopup(box);
+    document.getElementById("area-map").dataset.liveCases = String(liveCount);
+  });
+
   fetch(config.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
