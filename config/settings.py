@@ -234,6 +234,8 @@ REALTIME_SESSION_CHECK_SECONDS = float(os.environ.get("GONGZHI_SOCKET_CHECK_SECO
 # it reloads its data). One shared read serves at most REALTIME_REPLAY_LIMIT events.
 REALTIME_REPLAY_SECONDS = int(os.environ.get("GONGZHI_REPLAY_SECONDS", str(24 * 3600)))
 REALTIME_REPLAY_LIMIT = 5000
+# `manage.py prune_events` keeps this many days of the outbox (run it daily).
+REALTIME_EVENT_RETENTION_DAYS = float(os.environ.get("GONGZHI_EVENT_RETENTION_DAYS", "30"))
 # Outbox readers (replay, relay, notifications) also re-read this far back: an event
 # whose transaction took its id first can commit after a later one.
 REALTIME_LATE_COMMIT_SECONDS = 30
