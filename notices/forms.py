@@ -101,7 +101,9 @@ class NoticeEditForm(forms.Form):
 
 
 class NoticeForm(NoticeEditForm):
-    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    # The retry key travels in a hidden field nobody sees, so it never fails the form:
+    # a missing or mangled one is replaced (that send is then not recognised as a retry).
+    client_id = forms.CharField(required=False, widget=forms.HiddenInput)
     area = forms.ChoiceField(
         label=_("发布范围"),
         error_messages={
@@ -118,6 +120,12 @@ class NoticeForm(NoticeEditForm):
         if len(choices) != 1:
             choices = [("", _("请选择发布范围")), *choices]
         self.fields["area"].choices = choices
+
+    def clean_client_id(self) -> uuid.UUID:
+        try:
+            return uuid.UUID(self.cleaned_data.get("client_id") or "")
+        except ValueError:
+            return uuid.uuid4()
 
     def notice_fields(self) -> dict:
         data = self.cleaned_data

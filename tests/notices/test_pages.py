@@ -96,6 +96,13 @@ def test_bad_input_answers_422_in_chinese_and_keeps_what_was_typed(cast, changes
     assert not Notice.objects.exists()
 
 
+def test_a_form_without_its_retry_key_still_publishes(cast):
+    for client_id in ("", "not-a-uuid"):
+        data = form_data(client_id=client_id, title=f"通知{len(client_id)}")
+        assert client_of(cast["clerk"]).post(reverse("notices:new"), data).status_code == 302
+    assert Notice.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
