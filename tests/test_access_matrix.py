@@ -208,3 +208,67 @@ def test_a_handler_lists_no_resident_even_of_their_own_area_nor_a_special_group(
         response = client.get("/api/v1/grid/residents", query)
         assert response.status_code == 200
         assert response.json()["items"] == [], query
+
+
+def counters_of(user) -> dict[str, int]:
+    """The open-case counters on a user's home page, by key."""
+    import re
+
+    body = client_of(user).get(reverse("accounts:home")).content.decode()
+    found = re.findall(r'data-key="(\w+)">\s*<a [^>]*><span class="n">(\d+)</span>', body)
+    return {key: int(n) for key, n in found}
+
+
+@pytest.mark.django_db
+def test_no_home_next_door_counts_the_cases_of_grid(cast, cases, areas):
+    for name, user in cast.items():
+        counters = counters_of(user)
+        assert counters, name  # the card is there, with numbers
+        assert sum(counters.values()) == 0, (name, counters)
+    # the positive control: the supervisor of GRID's street counts all three
+    own = counters_of(user_with_role(Role.SUPERVISOR, areas[GRID[:9]]))
+    assert own["dispatched"] == 3
+
+
+@pytest.mark.django_db
+def test_only_administrators_read_the_live_link_status(cast):
+    for name, user in cast.items():
+        response = client_of(user).get("/api/v1/ops/realtime")
+        assert response.status_code == (200 if name == "admin" else 403), name
+    assert "case" not in client_of(cast["admin"]).get("/api/v1/ops/realtime").content.decode()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_no_socket_next_door_receives_or_replays_an_event_of_grid(cast, cases):
+    """The socket's replay from the start of the window: everything its groups allow."""
+    from asgiref.sync import sync_to_async
+    from channels.testing.websocket import WebsocketCommunicator
+
+    from realtime.consumers import EventStreamConsumer
+    from realtime.outbox import current_epoch
+
+    epoch = await sync_to_async(current_epoch)()
+    ids = {case.pk for case in cases.values()}
+
+    async def replayed(user) -> list[dict]:
+        socket = WebsocketCommunicator(
+            EventStreamConsumer.as_asgi(), f"/ws/events/?since=0&epoch={epoch}"
+        )
+        socket.scope["user"] = user
+        assert (await socket.connect())[0]
+        received = []
+        while not await socket.receive_nothing(timeout=0.3):
+            received.append(await socket.receive_json_from())
+        await socket.disconnect()
+        assert received[-1]["type"] == "replay.done"
+        return [m for m in received if "id" in m]
+
+    for name, user in cast.items():
+        events = await replayed(user)
+        assert [e for e in events if e["data"].get("case") in ids] == [], name
+    # the positive control: the supervisor of GRID's street replays all of them
+    supervisor = await sync_to_async(user_with_role)(
+        Role.SUPERVISOR, await sync_to_async(Area.objects.get)(code=GRID[:9])
+    )
+    assert {e["data"]["case"] for e in await replayed(supervisor)} == ids
