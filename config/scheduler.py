@@ -68,6 +68,8 @@ def start() -> BackgroundScheduler | None:
     jobs = _jobs()
     if _scheduler is not None or not jobs:
         return _scheduler
+    # APScheduler logs every run at INFO: with a job every 2 s that would fill the console
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     _scheduler = BackgroundScheduler(daemon=True)
     for job_id, function, seconds in jobs:
         _scheduler.add_job(

@@ -47,6 +47,8 @@ def test_the_resident_sees_their_notifications_unread_first_with_the_count(
     assert len(texts) == 4
     assert badge(html) == "3"
     assert html.count('class="inbox-item unread"') == 3
+    # and the live client refreshes the list when a notification arrives
+    assert 'id="inbox-live" data-live-refresh="notification."' in html
 
 
 def test_the_supervisor_reads_an_escalation_in_their_inbox(client, people, categories):
