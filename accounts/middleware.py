@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import audit, two_factor
 from accounts.models import SecurityEventKind
 from accounts.scope import STAFF_ROLES, has_role
+from realtime.pages import is_background
 
 LAST_SEEN = "staff_last_seen"
 # Writing the session on every request would be a database write per page view; a
@@ -51,6 +52,8 @@ class StaffIdleTimeoutMiddleware:
                     kind=SecurityEventKind.LOGOUT, user=user, request=request, reason="idle"
                 )
                 logout(request)
+            elif is_background(request):
+                pass  # a live page refreshing itself is not the person at the desk
             elif last_seen is None or now - last_seen >= LAST_SEEN_PRECISION:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

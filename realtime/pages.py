@@ -13,6 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from realtime.outbox import stream_position
 
 NOT_PAGES = ("/api/", "/open311/", "/admin/", "/static/", "/media/", "/i18n/")
+# live.js sends it when it fetches a page to refresh a region, not because someone asked
+BACKGROUND_HEADER = "X-Live-Refresh"
+
+
+def is_background(request: HttpRequest) -> bool:
+    """A request a live page made by itself (no one clicked)."""
+    return BACKGROUND_HEADER in request.headers
 
 
 class StreamPosition:

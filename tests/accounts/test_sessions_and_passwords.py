@@ -50,6 +50,19 @@ def test_a_staff_session_in_use_stays(clerk, settings):
     assert client.get("/").status_code == 200
 
 
+def test_a_live_page_refreshing_itself_does_not_keep_a_staff_session_alive(clerk, settings):
+    client = Client()
+    client.force_login(clerk)
+    client.get("/")
+    idle_for(client, settings.STAFF_IDLE_SECONDS - 60)
+    # the open page fetches itself for live updates while nobody is at the desk
+    assert client.get("/", headers={"X-Live-Refresh": "live-counters"}).status_code == 200
+    # the last request a person made is still the one 60 s before the limit
+    assert int(time.time()) - client.session[LAST_SEEN] >= settings.STAFF_IDLE_SECONDS - 60
+    idle_for(client, settings.STAFF_IDLE_SECONDS + 1)
+    assert client.get("/", headers={"X-Live-Refresh": "live-counters"}).status_code == 302
+
+
 def test_a_residents_session_has_no_idle_timeout(resident, settings):
     client = Client()
     client.force_login(resident)
