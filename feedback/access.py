@@ -3,7 +3,8 @@ a case they see, which actions they may take, and who receives its events.
 
 Every output asks it: selectors (lists and details), services (transitions), schemas and
 pages (the reporter's name), the public pages and Open311 (public cases), photos, the
-duplicate hints and the socket (event audiences). None of them re-derives a rule.
+duplicate hints, the socket (event audiences) and the inbox (feedback.notify: who is told
+of a case event). None of them re-derives a rule.
 
 The rules (README, "Who sees what"):
 - area staff (grid worker, clerk, supervisor, administrator) open every case under the

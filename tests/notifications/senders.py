@@ -23,3 +23,10 @@ class SlowSender:
     def send(self, *, phone: str, text: str) -> None:
         time.sleep(0.3)
         delivered.append(phone)
+
+
+def failing_on_withdraw(events):
+    """A domain's recipient rules with a bug that shows on one kind of event."""
+    if any(event.kind == "case.withdraw" for event in events):
+        raise ValueError("a bug in a recipient rule")
+    return []

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from feedback import services
 from notifications.models import Notification, ProjectorCursor
 from notifications.projector import NEW_KIND, project_once, project_pending
 from realtime.groups import user_group
@@ -110,3 +111,24 @@ def test_a_big_backlog_is_read_in_batches(people, categories):
     run = project_pending(batch=2)
     assert (run.events, run.notifications) == (3, 3)
     assert kinds(people["worker"]) == ["case.new_in_grid"] * 3
+
+
+def test_an_event_a_source_fails_on_is_skipped_and_the_rest_are_projected(
+    people, categories, settings
+):
+    # given a second source with a bug that shows on withdrawals, and a withdrawn case
+    # between two others
+    settings.NOTIFICATION_SOURCES = [
+        "feedback.notify.case_notifications",
+        "tests.notifications.senders.failing_on_withdraw",
+    ]
+    reported(people, categories)
+    withdrawn = reported(people, categories)
+    services.case_withdraw(actor=people["resident"], case_id=withdrawn.pk)
+    reported(people, categories)
+    # when the projector runs
+    run = project_pending()
+    # then only the withdrawal was lost, and the cursor went past it
+    assert kinds(people["worker"]) == ["case.new_in_grid"] * 3
+    assert run.events == 4
+    assert ProjectorCursor.objects.get().last_event_id == Event.objects.latest("pk").pk - 1
