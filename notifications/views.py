@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -68,7 +69,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     pref = saved_preferences({request.user.pk})[request.user.pk]
     form = PreferenceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "outside": pref.outside,
             "quiet_start": pref.quiet_start,
@@ -93,5 +94,5 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def _back_to_list(request: HttpRequest) -> HttpResponse:
     """Back to the page of the list the button was on."""
     page = request.POST.get("page", "")
-    url = redirect("notifications:inbox").url
+    url = reverse("notifications:inbox")
     return redirect(f"{url}?page={page}" if page.isdigit() else url)

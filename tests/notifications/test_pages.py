@@ -171,7 +171,8 @@ def test_the_preferences_page_saves_sms_and_quiet_hours(client, people, texted):
     assert "提醒设置已保存。" in response.text
     pref = DeliveryPreference.objects.get(user=texted)
     assert (pref.outside, pref.quiet_start, pref.quiet_end) == (True, dt.time(23), dt.time(6, 30))
-    client.post(SETTINGS, {"quiet_start": "", "quiet_end": ""})
+    # nothing ticked, nothing typed: SMS off, no quiet hours
+    assert client.post(SETTINGS, {}).status_code == 302
     pref.refresh_from_db()
     assert (pref.outside, pref.quiet_start, pref.quiet_end) == (False, None, None)
 
