@@ -4,6 +4,9 @@ The name a browser sends proves nothing, so each file is identified by its first
 (and, for the Office formats, by the parts inside the package); the extension must agree
 with what the content is, and the type a download is served with is the one found here,
 never the one the browser claimed.
+
+Photos are saved again without their metadata: a phone's EXIF carries where and when it
+was taken (GPS) and the device, which a notice to a whole area must not publish.
 """
 
 import io
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from common.errors import InvalidInput
 
@@ -66,7 +70,31 @@ def prepare(data: bytes, *, name: str) -> PreparedAttachment:
             % {"name": name},
             field="attachments",
         )
+    if kind in REENCODED:
+        data = _without_metadata(data, kind, name)
     return PreparedAttachment(data=data, name=name, content_type=content_type)
+
+
+REENCODED = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}  # a GIF carries no EXIF
+
+
+def _without_metadata(data: bytes, kind: str, name: str) -> bytes:
+    """The picture alone, turned upright as the phone meant it, with no EXIF, GPS or text
+    chunks."""
+    try:
+        picture = Image.open(io.BytesIO(data))
+        picture.load()
+        picture = ImageOps.exif_transpose(picture)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise InvalidInput(
+            _("附件 %(name)s 不是可识别的图片。") % {"name": name}, field="attachments"
+        ) from exc
+    if kind == "jpeg" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    out = io.BytesIO()
+    options = {"quality": 90} if kind in ("jpeg", "webp") else {}
+    picture.save(out, REENCODED[kind], **options)
+    return out.getvalue()
 
 
 def clean_name(name: str) -> str:
