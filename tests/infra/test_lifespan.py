@@ -14,11 +14,11 @@ from django.test import override_settings
 
 from config import scheduler
 from realtime import publish
+from tests.realtime.conftest import two_street_supervisors  # noqa: F401  (a fixture)
 from tests.realtime.test_consumers import (
     LAYERS,
     connect_as,
     publish_after_commit,
-    two_street_supervisors,  # noqa: F401  (a fixture)
 )
 
 EVENTS = 50
