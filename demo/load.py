@@ -34,6 +34,7 @@ from grid.models import (
     Resident,
 )
 from grid.services import area_save
+from realtime.models import Event
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ def demo_delete() -> None:
         inbox_delete(under)
         notices_delete(under)
         history_delete()
+        # the district's outbox: its events would replay moves of cases that are gone
+        Event.objects.filter(area_code__startswith=under).delete()
         CategoryRoute.objects.filter(area__code__startswith=under).delete()
         PersonalDataReveal.objects.filter(resident__in=residents).delete()
         residents.delete()
