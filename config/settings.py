@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "realtime",
     "feedback",
     "notifications",
+    "consultation",
     "demo",  # the demo district (manage.py demo): imported by no domain app
 ]
 

@@ -17,7 +17,9 @@ import datetime as dt
 from django.db.models import Q
 
 from accounts.models import Role, User
-from accounts.scope import code_prefix_q, held_roles
+from accounts.scope import Held, code_prefix_q, held_roles
+from grid.models import Resident, ResidentStatus
+from realtime.groups import AREA_CODE_LENGTHS
 
 # Who reads households and residents (the personal data) over their area.
 RESIDENT_READERS = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
@@ -52,3 +54,44 @@ def age_band(birth_date: dt.date | None, *, today: dt.date | None = None) -> str
     )
     low = max(years, 0) // 10 * 10
     return f"{low}-{low + 9}"
+
+
+# --- who lives or works in an area --------------------------------------------------------
+#
+# Every role holder belongs to the area of each of their roles (a handler works in their
+# role's area too), a resident also to the grid of the household they are linked to and
+# still live in (when it lies under their resident role); whoever belongs to an area
+# belongs to every area above it. Notices are addressed by it, consultation topics are
+# taken part in by it: one rule, asked by both.
+
+
+def upwards(code: str) -> list[str]:
+    """An area code and the codes of every area above it (grid → … → district)."""
+    return [code[:n] for n in AREA_CODE_LENGTHS if n <= len(code)]
+
+
+def home_grid(user: User, grants: tuple[Held, ...]) -> str:
+    """The grid of the household a resident is linked to and still lives in, when it
+    lies under one of their resident roles ("" otherwise)."""
+    resident_codes = [g.area_code for g in grants if g.role == Role.RESIDENT]
+    if user.resident_id is None or not resident_codes:
+        return ""
+    grid = (
+        Resident.objects.filter(pk=user.resident_id, status=ResidentStatus.PRESENT)
+        .values_list("household__building__grid__code", flat=True)
+        .first()
+    )
+    return grid if grid and any(grid.startswith(code) for code in resident_codes) else ""
+
+
+def belongs_to(grants: tuple[Held, ...], home: str) -> list[str]:
+    """The areas a user lives or works in (not yet those above them)."""
+    codes = {g.area_code for g in grants}
+    if home:
+        codes.add(home)
+    return sorted(codes)
+
+
+def member_codes(grants: tuple[Held, ...], home: str) -> list[str]:
+    """The areas a user belongs to: their own and every area above them."""
+    return sorted({code for own in belongs_to(grants, home) for code in upwards(own)})

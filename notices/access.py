@@ -40,9 +40,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.scope import Held, code_prefix_q, held_roles
 from common.errors import NotPermitted
-from grid.models import Area, AreaLevel, Resident, ResidentStatus
+from grid.access import belongs_to, home_grid, member_codes, upwards
+from grid.models import Area, AreaLevel
 from notices.models import Notice, NoticeState
-from realtime.groups import AREA_CODE_LENGTHS, area_group, staff_group
+from realtime.groups import area_group, staff_group
 
 PUBLISHING_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 
@@ -50,11 +51,6 @@ PUBLISHING_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 def current_q(now: dt.datetime) -> Q:
     """Notices that are live at `now`: not withdrawn, not expired."""
     return Q(withdrawn_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-
-
-def upwards(code: str) -> list[str]:
-    """An area code and the codes of every area above it (grid → … → district)."""
-    return [code[:n] for n in AREA_CODE_LENGTHS if n <= len(code)]
 
 
 @dataclass(frozen=True)
@@ -68,14 +64,11 @@ class NoticeAccess:
 
     def belongs_to(self) -> list[str]:
         """The areas the user lives or works in (not yet those above them)."""
-        codes = {g.area_code for g in self.grants}
-        if self.home_grid:
-            codes.add(self.home_grid)
-        return sorted(codes)
+        return belongs_to(self.grants, self.home_grid)
 
     def addressed_codes(self) -> list[str]:
         """The areas whose notices are addressed to this user: their own and above."""
-        return sorted({code for own in self.belongs_to() for code in upwards(own)})
+        return member_codes(self.grants, self.home_grid)
 
     def publishing_codes(self) -> list[str]:
         return sorted({g.area_code for g in self.grants if g.role in PUBLISHING_ROLES})
@@ -129,20 +122,7 @@ def notice_access(user: User) -> NoticeAccess:
     if not user.is_authenticated:
         return NoticeAccess(None, False, ())
     grants = held_roles(user)
-    return NoticeAccess(user.pk, user.is_superuser, grants, _home_grid(user, grants))
-
-
-def _home_grid(user: User, grants: tuple[Held, ...]) -> str:
-    """The grid of the household a resident is linked to and still lives in."""
-    resident_codes = [g.area_code for g in grants if g.role == Role.RESIDENT]
-    if user.resident_id is None or not resident_codes:
-        return ""
-    grid = (
-        Resident.objects.filter(pk=user.resident_id, status=ResidentStatus.PRESENT)
-        .values_list("household__building__grid__code", flat=True)
-        .first()
-    )
-    return grid if grid and any(grid.startswith(code) for code in resident_codes) else ""
+    return NoticeAccess(user.pk, user.is_superuser, grants, home_grid(user, grants))
 
 
 def socket_groups(user: User) -> list[str]:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationConfig(AppConfig):
+    name = "consultation"
+    verbose_name = _("协商议事")
