@@ -96,6 +96,6 @@ def stop(served: Served) -> None:
 def served(transactional_db, tmp_path) -> Iterator[Served]:
     """One server process per test: its memoised roles and tokens start empty, as the
     test database does."""
-    server = start(tmp_path, GONGZHI_RELAY_SECONDS="0.5")
+    server = start(tmp_path, GONGZHI_RELAY_SECONDS="0.5", GONGZHI_NOTIFY_INTERVAL="0.5")
     yield server
     stop(server)

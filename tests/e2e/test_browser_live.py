@@ -122,8 +122,11 @@ def test_a_residents_case_page_follows_the_supervisors_dispatch(
         supervisor.locator("#action-dispatch").wait_for()
         supervisor.locator("#action-dispatch button").click()
         supervisor.locator("#case-state", has_text="处置中").wait_for()
-        # the resident's open page changes state by itself
+        # the resident's open page changes state by itself, and the header counts the
+        # two messages the projector wrote for them (registered, dispatched)
         resident.locator("#case-state", has_text="处置中").wait_for(timeout=10_000)
+        resident.locator("#inbox-count[data-count='2']").wait_for(timeout=10_000)
+        assert resident.locator("#inbox-count").inner_text() == "2"
         assert not_reloaded(resident)
         screenshot(resident, "live-case-dispatched-phone")
         return number
