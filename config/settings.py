@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "feedback",
     "notifications",
     "consultation",
+    "voting",
     "opinions",
     "demo",  # the demo district (manage.py demo): imported by no domain app
 ]
