@@ -35,7 +35,7 @@ TOPIC_AREA_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID)
 TITLE_MAX, DESCRIPTION_MAX, REASON_MAX = 120, 5000, 500
 
 
-def _clean_text(value: str, *, field: str, label: str, maximum: int, required=True) -> str:
+def clean_text(value: str, *, field: str, label: str, maximum: int, required=True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
@@ -48,8 +48,8 @@ def _clean_text(value: str, *, field: str, label: str, maximum: int, required=Tr
 
 def _check_topic_text(title: str, description: str) -> tuple[str, str]:
     return (
-        _clean_text(title, field="title", label=_("议题"), maximum=TITLE_MAX),
-        _clean_text(description, field="description", label=_("说明"), maximum=DESCRIPTION_MAX),
+        clean_text(title, field="title", label=_("议题"), maximum=TITLE_MAX),
+        clean_text(description, field="description", label=_("说明"), maximum=DESCRIPTION_MAX),
     )
 
 
@@ -78,7 +78,7 @@ def _initiator_kind(actor: User, area_code: str) -> str:
     return InitiatorKind.GRID_WORKER if Role.GRID_WORKER in held else InitiatorKind.STAFF
 
 
-def _idempotent(create, actor: User, client_id: uuid.UUID | None, model=Topic, owner="initiator"):
+def idempotent(create, actor: User, client_id: uuid.UUID | None, model=Topic, owner="initiator"):
     """Run `create`; a retry with the same client_id returns the first row."""
     try:
         with transaction.atomic():
@@ -120,7 +120,7 @@ def topic_propose(
             _add_support(topic, resident, SupportSource.ONLINE, user=actor)
         return topic
 
-    return _idempotent(create, actor, client_id)
+    return idempotent(create, actor, client_id)
 
 
 def topic_open(
@@ -142,7 +142,7 @@ def topic_open(
     if initiator_kind not in InitiatorKind.values:
         raise InvalidInput(_("请选择发起人身份。"), field="initiator_kind")
     title, description = _check_topic_text(title, description)
-    raised_by = _clean_text(
+    raised_by = clean_text(
         raised_by, field="raised_by", label=_("提出人"), maximum=100, required=False
     )
 
@@ -165,7 +165,7 @@ def topic_open(
         events.topic_emit(topic, events.TOPIC_PROPOSE)
         return topic
 
-    return _idempotent(create, actor, client_id)
+    return idempotent(create, actor, client_id)
 
 
 def _put_on_agenda(topic: Topic, *, by: User | None, reason: str = "") -> None:
@@ -190,7 +190,7 @@ def topic_accept(*, actor: User, topic_id: int, reason: str = "") -> Topic:
     topic = locked_topic(topic_id)
     topic_access(actor).require_manage(topic)
     _require_proposed(topic)
-    reason = _clean_text(reason, field="reason", label=_("审议意见"), maximum=REASON_MAX,
+    reason = clean_text(reason, field="reason", label=_("审议意见"), maximum=REASON_MAX,
                          required=False)  # fmt: skip
     _put_on_agenda(topic, by=actor, reason=reason)
     return topic
@@ -202,7 +202,7 @@ def topic_reject(*, actor: User, topic_id: int, reason: str) -> Topic:
     topic = locked_topic(topic_id)
     topic_access(actor).require_manage(topic)
     _require_proposed(topic)
-    reason = _clean_text(reason, field="reason", label=_("不予列入的理由"), maximum=REASON_MAX)
+    reason = clean_text(reason, field="reason", label=_("不予列入的理由"), maximum=REASON_MAX)
     topic.status, topic.decided_by, topic.decision_reason = TopicStatus.REJECTED, actor, reason
     topic.save(update_fields=["status", "decided_by", "decision_reason", "updated_at"])
     events.topic_emit(topic, events.TOPIC_REJECT)

@@ -47,17 +47,26 @@ def test_phases_open_and_close_by_their_dates(areas, cast):
     now = timezone.now()
     day = dt.timedelta(days=1)
     phases.phase_plan(
-        actor=cast["clerk"], topic_id=topic.pk, phase=Phase.COLLECT, opens_at=None,
+        actor=cast["clerk"],
+        topic_id=topic.pk,
+        phase=Phase.COLLECT,
+        opens_at=None,
         closes_at=now + day,
-    )  # fmt: skip
+    )
     phases.phase_plan(
-        actor=cast["clerk"], topic_id=topic.pk, phase=Phase.PUBLISH, opens_at=None,
+        actor=cast["clerk"],
+        topic_id=topic.pk,
+        phase=Phase.PUBLISH,
+        opens_at=None,
         closes_at=now + 5 * day,
-    )  # fmt: skip
+    )
     phases.phase_plan(
-        actor=cast["clerk"], topic_id=topic.pk, phase=Phase.FOLLOW_UP, opens_at=now + 10 * day,
+        actor=cast["clerk"],
+        topic_id=topic.pk,
+        phase=Phase.FOLLOW_UP,
+        opens_at=now + 10 * day,
         closes_at=None,
-    )  # fmt: skip
+    )
     assert phases.advance_due(now) == 0
     # collection closes: the next planned phase (publish) opens, skipping the unplanned
     assert phases.advance_due(now + 2 * day) == 1
@@ -78,9 +87,12 @@ def test_a_planned_opening_jumps_ahead(areas, cast):
     topic = open_topic(cast["clerk"], areas[GRID])
     now = timezone.now()
     phases.phase_plan(
-        actor=cast["clerk"], topic_id=topic.pk, phase=Phase.VOTE,
-        opens_at=now + dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=3),
-    )  # fmt: skip
+        actor=cast["clerk"],
+        topic_id=topic.pk,
+        phase=Phase.VOTE,
+        opens_at=now + dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=3),
+    )
     call_command("advance_topic_phases")
     topic.refresh_from_db()
     assert topic.phase == Phase.COLLECT
@@ -95,9 +107,12 @@ def test_a_plan_closing_before_it_opens_is_refused(areas, cast):
     now = timezone.now()
     with pytest.raises(InvalidInput):
         phases.phase_plan(
-            actor=cast["clerk"], topic_id=topic.pk, phase=Phase.VOTE, opens_at=now,
+            actor=cast["clerk"],
+            topic_id=topic.pk,
+            phase=Phase.VOTE,
+            opens_at=now,
             closes_at=now - dt.timedelta(hours=1),
-        )  # fmt: skip
+        )
     assert not TopicPhase.objects.filter(phase=Phase.VOTE).exists()
 
 
