@@ -94,3 +94,11 @@ def moderation_queue(user: User) -> QuerySet[Statement]:
         .select_related("topic", "topic__area")
         .order_by("created_at", "id")
     )
+
+
+def remaining_count(user: User, topic: Topic) -> int:
+    """How many accepted statements `user` has not voted on yet."""
+    accepted = Statement.objects.filter(topic=topic, state=Moderation.ACCEPTED)
+    if not user.is_authenticated:
+        return accepted.count()
+    return accepted.exclude(votes__participant=user).count()

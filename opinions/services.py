@@ -56,7 +56,10 @@ def statement_moderate(
     """Accept a pending statement, or reject it with a reason its author is shown.
     Deciding again the same way changes nothing (a retried tap)."""
     statement = _locked_statement(statement_id)
-    opinion_access(actor).require_moderate(statement.topic)
+    access = opinion_access(actor)
+    if not access.may_see(statement):
+        raise NotFound(_("观点不存在。"))
+    access.require_moderate(statement.topic)
     wanted = Moderation.ACCEPTED if accept else Moderation.REJECTED
     if statement.state == wanted:
         return statement

@@ -50,8 +50,11 @@ def test_a_rejection_needs_a_reason_and_the_author_sees_it(seeded, cast, topic):
 
 def test_only_the_topics_managers_moderate(seeded, cast):
     pending = seeded["pending"]
-    for who in ("resident", "grid_worker", "clerk_next_community", "supervisor_next_street"):
-        with pytest.raises(NotPermitted):
+    # its author may see it but not decide; for everyone else it does not exist
+    with pytest.raises(NotPermitted):
+        services.statement_moderate(actor=cast["resident"], statement_id=pending.pk, accept=True)
+    for who in ("grid_worker", "clerk_next_community", "supervisor_next_street"):
+        with pytest.raises(NotFound):
             services.statement_moderate(actor=cast[who], statement_id=pending.pk, accept=True)
     services.statement_moderate(actor=cast["supervisor"], statement_id=pending.pk, accept=True)
     pending.refresh_from_db()
