@@ -24,6 +24,7 @@ from maps.api import router as maps_router
 from notices.api import router as notices_router
 from notifications.api import router as notifications_router
 from opinions.api import router as opinions_router
+from voting.api import router as voting_router
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -44,6 +45,7 @@ api.add_router("/cases", feedback_router)
 api.add_router("/ops", ops_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/notices", notices_router)
+api.add_router("/ballots", voting_router)
 api.add_router("/opinions", opinions_router)
 
 

@@ -8,7 +8,8 @@ for the inboxes: GONGZHI_NOTIFY_INTERVAL (project the outbox into the inboxes) a
 GONGZHI_NOTIFY_SEND_INTERVAL (send due SMS), or `manage.py project_notifications --loop`
 and `send_notifications --loop` as services. Topic phases open and close on their dates
 every GONGZHI_PHASE_INTERVAL seconds, or from a timer running `manage.py
-advance_topic_phases`.
+advance_topic_phases`; ballots every GONGZHI_BALLOT_INTERVAL seconds, or `manage.py
+ballots_due`.
 """
 
 import logging
@@ -58,6 +59,12 @@ def _compute_opinions() -> None:
     _quietly(compute_due)
 
 
+def _ballots_due() -> None:
+    from voting.services import ballots_due
+
+    _quietly(ballots_due)
+
+
 def _quietly(job) -> None:
     close_old_connections()
     try:
@@ -73,6 +80,7 @@ def _jobs() -> list[tuple[str, Callable[[], None], float]]:
         ("project_notifications", _project_notifications, settings.NOTIFY_INTERVAL_SECONDS),
         ("send_notifications", _send_notifications, settings.NOTIFY_SEND_INTERVAL_SECONDS),
         ("compute_opinions", _compute_opinions, settings.OPINION_INTERVAL_SECONDS),
+        ("ballots_due", _ballots_due, settings.BALLOT_INTERVAL_SECONDS),
         (
             "advance_topic_phases",
             _advance_topic_phases,

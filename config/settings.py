@@ -433,6 +433,11 @@ OPINION_MIN_VOTES = int(os.environ.get("GONGZHI_OPINION_MIN_VOTES", "7"))
 # off; production runs `manage.py compute_opinions` from a timer instead).
 OPINION_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_OPINION_INTERVAL", "0"))
 
+# --- ballots --------------------------------------------------------------------------
+# Embedded mode: open and close online ballots on their dates every N seconds (0 turns it
+# off; production runs `manage.py ballots_due` from a timer instead).
+BALLOT_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_BALLOT_INTERVAL", "0"))
+
 # --- notifications --------------------------------------------------------------------
 # The inbox is filled from the outbox by notifications.projector: each domain names its
 # recipient rules and its texts (notifications sits below the domains).

@@ -54,7 +54,7 @@ GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "_
 TEMPLATE_TRANSLATE = re.compile(r"""\{% translate (["'])(.+?)\1""")
 SOURCE_DIRS = ("accounts", "common", "config", "consultation", "demo", "feedback", "grid",
                "maps", "notices", "notifications", "opinions", "realtime", "registration",
-               "templates", "workbench")  # fmt: skip
+               "templates", "voting", "workbench")  # fmt: skip
 
 
 def source_messages() -> set[str]:
