@@ -183,3 +183,21 @@ def test_the_page_renders_in_english(mapped, cast):
     page = client.get(reverse("opinions:topic", args=[mapped.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "Opinion groups" in page.text
     assert "意见分组" not in page.text
+
+
+def test_the_topic_page_section_shows_the_map_to_readers_only(mapped, cast, rf):
+    from consultation.sections import topic_sections
+
+    for who, shown in (
+        ("resident", True),
+        ("supervisor", True),
+        ("resident_next_community", False),
+    ):
+        request = rf.get("/")
+        request.user = cast[who]
+        names = [s["name"] for s in topic_sections(request, mapped)]
+        assert ("opinions" in names) is shown, who
+    request.user = cast["resident"]
+    section = next(s for s in topic_sections(request, mapped) if s["name"] == "opinions")
+    assert section["context"]["statements"] == 2
+    assert sorted(size for _label, size in section["context"]["groups"]) == [6, 6]

@@ -16,20 +16,34 @@
     return COLOURS[label] || "#646a73";
   }
 
+  // Participants who voted alike share a point: one dot per position, sized by how many
+  // stand on it, so a crowd does not look like one person.
   function series(points, groupText) {
     var byLabel = {};
     points.forEach(function (p) {
-      (byLabel[p[2]] = byLabel[p[2]] || []).push([p[0], p[1]]);
+      var spots = byLabel[p[2]] = byLabel[p[2]] || {};
+      var key = p[0] + "," + p[1];
+      spots[key] = spots[key] || [p[0], p[1], 0];
+      spots[key][2] += 1;
     });
     return Object.keys(byLabel).sort().map(function (label) {
+      var spots = byLabel[label];
       return {
         name: groupText.replace("%s", label),
         type: "scatter",
-        data: byLabel[label],
-        symbolSize: 9,
-        itemStyle: { color: colour(label), opacity: 0.75 }
+        data: Object.keys(spots).map(function (key) { return spots[key]; }),
+        symbolSize: function (value) { return 8 + 4 * Math.sqrt(value[2] - 1); },
+        itemStyle: { color: colour(label), opacity: 0.7 }
       };
     });
+  }
+
+  // An axis end a little beyond the outermost point, so no dot is cut at the edge.
+  function padded(side) {
+    return function (extent) {
+      var margin = (extent.max - extent.min) * 0.12 + 0.1;
+      return side < 0 ? extent.min - margin : extent.max + margin;
+    };
   }
 
   function draw() {
@@ -55,8 +69,8 @@
       animation: false,
       legend: { bottom: 0, itemWidth: 12, itemHeight: 12 },
       grid: { left: 8, right: 8, top: 8, bottom: 36, containLabel: false },
-      xAxis: { type: "value", show: false, scale: true },
-      yAxis: { type: "value", show: false, scale: true },
+      xAxis: { type: "value", show: false, min: padded(-1), max: padded(1) },
+      yAxis: { type: "value", show: false, min: padded(-1), max: padded(1) },
       series: all
     });
   }
