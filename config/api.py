@@ -23,6 +23,8 @@ from infra.busy import RETRY_AFTER_SECONDS, is_database_busy
 from maps.api import router as maps_router
 from notices.api import router as notices_router
 from notifications.api import router as notifications_router
+from opinions.api import router as opinions_router
+from voting.api import router as voting_router
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -43,6 +45,8 @@ api.add_router("/cases", feedback_router)
 api.add_router("/ops", ops_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/notices", notices_router)
+api.add_router("/ballots", voting_router)
+api.add_router("/opinions", opinions_router)
 
 
 def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra) -> HttpResponse:

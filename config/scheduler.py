@@ -6,7 +6,10 @@ Production turns it off (GONGZHI_ESCALATION_INTERVAL=0) and runs the same jobs f
 timer (`manage.py escalate_overdue`, e.g. a systemd timer or cron every minute). The same
 for the inboxes: GONGZHI_NOTIFY_INTERVAL (project the outbox into the inboxes) and
 GONGZHI_NOTIFY_SEND_INTERVAL (send due SMS), or `manage.py project_notifications --loop`
-and `send_notifications --loop` as services.
+and `send_notifications --loop` as services. Topic phases open and close on their dates
+every GONGZHI_PHASE_INTERVAL seconds, or from a timer running `manage.py
+advance_topic_phases`; ballots every GONGZHI_BALLOT_INTERVAL seconds, or `manage.py
+ballots_due`.
 """
 
 import logging
@@ -44,6 +47,24 @@ def _send_notifications() -> None:
     _quietly(send_due)
 
 
+def _advance_topic_phases() -> None:
+    from consultation.phases import advance_due
+
+    _quietly(advance_due)
+
+
+def _compute_opinions() -> None:
+    from opinions.compute import compute_due
+
+    _quietly(compute_due)
+
+
+def _ballots_due() -> None:
+    from voting.services import ballots_due
+
+    _quietly(ballots_due)
+
+
 def _quietly(job) -> None:
     close_old_connections()
     try:
@@ -58,6 +79,13 @@ def _jobs() -> list[tuple[str, Callable[[], None], float]]:
         ("escalate_overdue", _escalate, settings.CASE_ESCALATION_INTERVAL_SECONDS),
         ("project_notifications", _project_notifications, settings.NOTIFY_INTERVAL_SECONDS),
         ("send_notifications", _send_notifications, settings.NOTIFY_SEND_INTERVAL_SECONDS),
+        ("compute_opinions", _compute_opinions, settings.OPINION_INTERVAL_SECONDS),
+        ("ballots_due", _ballots_due, settings.BALLOT_INTERVAL_SECONDS),
+        (
+            "advance_topic_phases",
+            _advance_topic_phases,
+            settings.CONSULTATION_PHASE_INTERVAL_SECONDS,
+        ),
     ]
     return [job for job in jobs if job[2] > 0]
 

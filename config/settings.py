@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "feedback",
     "notifications",
     "consultation",
+    "voting",
+    "opinions",
     "demo",  # the demo district (manage.py demo): imported by no domain app
 ]
 
@@ -409,6 +411,32 @@ CASE_ESCALATION_REPEAT_HOURS = 8
 # Embedded mode: escalate overdue cases from a thread in the web process every N seconds
 # (0 turns it off; production runs `manage.py escalate_overdue` from a timer instead).
 CASE_ESCALATION_INTERVAL_SECONDS = int(os.environ.get("GONGZHI_ESCALATION_INTERVAL", "0"))
+
+# --- consultation ---------------------------------------------------------------------
+# A proposed topic reaches the agenda by itself when this share of the scope's households
+# (basis "household") or of its adult residents (basis "resident") support it within
+# CONSULTATION_SUPPORT_DAYS of its proposal; staff may also accept it before.
+CONSULTATION_SUPPORT_SHARE = float(os.environ.get("GONGZHI_SUPPORT_SHARE", "0.2"))
+CONSULTATION_SUPPORT_BASIS = os.environ.get("GONGZHI_SUPPORT_BASIS", "household")
+CONSULTATION_SUPPORT_DAYS = int(os.environ.get("GONGZHI_SUPPORT_DAYS", "30"))
+# A comment is hidden pending review once this many people reported it.
+CONSULTATION_REPORTS_TO_HIDE = int(os.environ.get("GONGZHI_REPORTS_TO_HIDE", "3"))
+# Embedded mode: open and close topic phases on their dates every N seconds (0 turns it
+# off; production runs `manage.py advance_topic_phases` from a timer instead).
+CONSULTATION_PHASE_INTERVAL_SECONDS = int(os.environ.get("GONGZHI_PHASE_INTERVAL", "0"))
+
+# --- opinion map ----------------------------------------------------------------------
+# A participant is placed on a topic's opinion map once they voted on this many statements
+# (or on all of them, when there are fewer).
+OPINION_MIN_VOTES = int(os.environ.get("GONGZHI_OPINION_MIN_VOTES", "7"))
+# Embedded mode: recompute the maps of topics with new votes every N seconds (0 turns it
+# off; production runs `manage.py compute_opinions` from a timer instead).
+OPINION_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_OPINION_INTERVAL", "0"))
+
+# --- ballots --------------------------------------------------------------------------
+# Embedded mode: open and close online ballots on their dates every N seconds (0 turns it
+# off; production runs `manage.py ballots_due` from a timer instead).
+BALLOT_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_BALLOT_INTERVAL", "0"))
 
 # --- notifications --------------------------------------------------------------------
 # The inbox is filled from the outbox by notifications.projector: each domain names its

@@ -23,6 +23,8 @@ urlpatterns = [
     path("cases/", include("feedback.urls")),
     path("inbox/", include("notifications.urls")),
     path("notices/", include("notices.urls")),
+    path("topics/", include("consultation.urls")),
+    path("opinions/", include("opinions.urls")),
     path("", include(accounts_pages)),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

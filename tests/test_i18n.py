@@ -53,8 +53,8 @@ def test_every_message_has_an_english_translation(catalogue):
 GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
 TEMPLATE_TRANSLATE = re.compile(r"""\{% translate (["'])(.+?)\1""")
 SOURCE_DIRS = ("accounts", "common", "config", "consultation", "demo", "feedback", "grid",
-               "maps", "notices", "notifications", "realtime", "registration", "templates",
-               "workbench")  # fmt: skip
+               "maps", "notices", "notifications", "opinions", "realtime", "registration",
+               "templates", "voting", "workbench")  # fmt: skip
 
 
 def source_messages() -> set[str]:

@@ -1,0 +1,201 @@
+"""The consultation pages for each role: a resident proposes, supports, comments and
+rates on a phone-width page; staff accept, move phases, moderate, record the procedure
+and follow up; a neighbour is refused; a refusal comes back with its message and what
+was typed."""
+
+import io
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from consultation import phases
+from consultation.models import Comment, CommentStatus, Phase, Topic, TopicStatus
+from tests.consultation.conftest import GRID, open_topic, propose, resident_of
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def topic(areas, cast):
+    return open_topic(
+        cast["clerk"], areas[GRID], title="停车位划线", description="电话13812345678联系我"
+    )
+
+
+@pytest.mark.django_db
+def test_the_list_and_the_page_for_readers_and_not_for_neighbours(cast, topic):
+    for name in ("resident", "grid_worker", "clerk", "supervisor", "resident_next_grid"):
+        client = client_of(cast[name])
+        listed = client.get(reverse("consultation:list"))
+        assert listed.status_code == 200 and "停车位划线" in listed.content.decode()
+        page = client.get(reverse("consultation:detail", args=[topic.pk]))
+        assert page.status_code == 200
+    for name in ("resident_next_community", "resident_next_street", "clerk_next_community",
+                 "supervisor_next_street", "grid_worker_next_grid"):  # fmt: skip
+        client = client_of(cast[name])
+        assert "停车位划线" not in client.get(reverse("consultation:list")).content.decode()
+        assert client.get(reverse("consultation:detail", args=[topic.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_page_masks_a_phone_typed_into_the_text_for_residents(cast, topic):
+    page = client_of(cast["resident"]).get(reverse("consultation:detail", args=[topic.pk]))
+    body = page.content.decode()
+    assert "13812345678" not in body and "138****5678" in body
+
+
+@pytest.mark.django_db
+def test_a_resident_proposes_and_a_neighbour_supports_from_the_pages(areas, cast):
+    neighbour = resident_of(areas, GRID, "周芳")
+    for n in range(8):
+        resident_of(areas, GRID, f"邻居{n}")  # ten households: two supports are one fifth
+    client = client_of(cast["resident"])
+    form = client.get(reverse("consultation:new"))
+    assert form.status_code == 200 and "我要提议" in form.content.decode()
+    posted = client.post(reverse("consultation:create"), {
+        "area": areas[GRID].pk, "title": "垃圾分类亭选址", "description": "建议移到北门",
+        "client_id": str(uuid.uuid4()),
+    })  # fmt: skip
+    topic = Topic.objects.get(title="垃圾分类亭选址")
+    assert posted.status_code == 302 and topic.status == TopicStatus.PROPOSED
+    supported = client_of(neighbour).post(reverse("consultation:support", args=[topic.pk]))
+    assert supported.status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.AGENDA and topic.supports.count() == 2
+
+
+@pytest.mark.django_db
+def test_bad_input_comes_back_with_its_message_and_the_text(areas, cast, topic):
+    client = client_of(cast["resident"])
+    answer = client.post(reverse("consultation:create"), {"area": "x", "title": "t"})
+    assert answer.status_code == 422 and "请选择议事范围" in answer.content.decode()
+    answer = client.post(
+        reverse("consultation:comment", args=[topic.pk]), {"body": "我的长篇意见", "stance": "?"}
+    )
+    text = answer.content.decode()
+    assert answer.status_code == 422 and "请选择立场" in text and "我的长篇意见" in text
+    assert not Comment.objects.exists()
+    answer = client.post(reverse("consultation:rate", args=[topic.pk]), {"score": "五"})
+    assert answer.status_code == 422
+
+
+@pytest.mark.django_db
+def test_comments_replies_reports_and_moderation_on_the_pages(areas, cast, topic, settings):
+    settings.CONSULTATION_REPORTS_TO_HIDE = 1
+    resident = client_of(cast["resident"])
+    resident.post(reverse("consultation:comment", args=[topic.pk]),
+                  {"body": "赞成划线", "stance": "for", "client_id": str(uuid.uuid4())})  # fmt: skip
+    comment = Comment.objects.get()
+    base = str(uuid.uuid4())
+    for _ in range(2):  # a retried reply form is one reply
+        client_of(cast["grid_worker"]).post(
+            reverse("consultation:comment", args=[topic.pk]),
+            {"body": "注意消防通道", "stance": "neutral", "parent": comment.pk,
+             "client_id": f"{base}-{comment.pk}"},
+        )  # fmt: skip
+    assert Comment.objects.filter(parent=comment).count() == 1
+    client_of(cast["grid_worker"]).post(reverse("consultation:report", args=[comment.pk]))
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    queue = client_of(cast["clerk"]).get(reverse("consultation:moderation"))
+    assert "赞成划线" in queue.content.decode()
+    assert client_of(cast["resident"]).get(reverse("consultation:moderation")).status_code == 403
+    page = resident.get(reverse("consultation:detail", args=[topic.pk])).content.decode()
+    assert "赞成划线" not in page and "待管理员审核" in page
+    client_of(cast["clerk"]).post(reverse("consultation:moderate", args=[comment.pk]),
+                                  {"action": "hide", "reason": "核实为不实信息", "back": "queue"})  # fmt: skip
+    page = resident.get(reverse("consultation:detail", args=[topic.pk])).content.decode()
+    assert "已被管理员隐藏" in page and "赞成划线" not in page
+    refused = client_of(cast["clerk_next_community"]).post(
+        reverse("consultation:moderate", args=[comment.pk]), {"action": "restore", "reason": "x"}
+    )
+    assert refused.status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_decide_move_phases_record_and_follow_up(areas, cast, settings):
+    settings.CONSULTATION_SUPPORT_SHARE = 1
+    resident_of(areas, GRID, "邻居")
+    topic = propose(cast["resident"], areas[GRID])
+    clerk = client_of(cast["clerk"])
+    page = clerk.get(reverse("consultation:detail", args=[topic.pk])).content.decode()
+    assert 'value="accept"' in page and "录入纸质联署" in page
+    assert (
+        'value="accept"'
+        not in client_of(cast["resident"])
+        .get(reverse("consultation:detail", args=[topic.pk]))
+        .content.decode()
+    )
+    clerk.post(reverse("consultation:decide", args=[topic.pk]), {"decision": "accept"})
+    clerk.post(reverse("consultation:phase", args=[topic.pk]), {"phase": "follow_up"})
+    topic.refresh_from_db()
+    assert (topic.status, topic.phase) == (TopicStatus.AGENDA, Phase.FOLLOW_UP)
+    saved = clerk.post(reverse("consultation:procedure_save", args=[topic.pk]), {
+        "step": "representatives", "held_on": "2026-05-06", "expected_count": "25",
+        "attended_count": "19", "quorum": "17", "decision": "同意", "minutes": "",
+        "expected": "", "attended": "",
+    })  # fmt: skip
+    assert saved.status_code == 302
+    clerk.post(reverse("consultation:action_create", args=[topic.pk]),
+               {"title": "施划车位 40 个", "owner_name": "物业公司", "due_on": ""})  # fmt: skip
+    action = topic.actions.get()
+    picture = io.BytesIO()
+    Image.new("RGB", (30, 20), (9, 9, 9)).save(picture, "JPEG")
+    picture.seek(0)
+    picture.name = "现场.jpg"
+    clerk.post(reverse("consultation:action_update", args=[action.pk]),
+               {"text": "已完成一半", "progress": "50", "photos": picture})  # fmt: skip
+    client_of(cast["resident"]).post(reverse("consultation:rate", args=[topic.pk]), {"score": "4"})
+    page = client_of(cast["resident"]).get(reverse("consultation:detail", args=[topic.pk]))
+    text = page.content.decode()
+    assert "居民代表会议决议" in text and "施划车位 40 个" in text and "4.0" in text
+    photo = topic.actions.get().updates.get().photos.get()
+    assert (
+        client_of(cast["resident"])
+        .get(reverse("consultation:photo", args=[photo.pk, "thumb"]))
+        .status_code
+        == 200
+    )
+    assert (
+        client_of(cast["resident_next_street"])
+        .get(reverse("consultation:photo", args=[photo.pk, "thumb"]))
+        .status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_paper_supports_page(areas, cast, settings):
+    settings.CONSULTATION_SUPPORT_SHARE = 1
+    signer = resident_of(areas, GRID, "孙丽")
+    topic = propose(cast["resident"], areas[GRID])
+    clerk = client_of(cast["clerk"])
+    found = clerk.get(reverse("consultation:paper", args=[topic.pk]), {"name": "孙"})
+    assert "孙丽" in found.content.decode()
+    clerk.post(reverse("consultation:paper_add", args=[topic.pk]), {"resident": signer.resident_id})
+    assert topic.supports.filter(source="paper").count() == 1
+    assert (
+        client_of(cast["grid_worker"])
+        .get(reverse("consultation:paper", args=[topic.pk]))
+        .status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_english_pages_render(cast, topic):
+    client = client_of(cast["clerk"])
+    client.cookies["django_language"] = "en"
+    phases.phase_move(actor=cast["clerk"], topic_id=topic.pk, phase=Phase.DELIBERATE)
+    for url in (reverse("consultation:list"), reverse("consultation:detail", args=[topic.pk]),
+                reverse("consultation:moderation"), reverse("consultation:new")):  # fmt: skip
+        answer = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert answer.status_code == 200
+        assert "议事讨论" not in answer.content.decode() and "议事厅" not in answer.content.decode()

@@ -1,0 +1,139 @@
+"""Ballot API: read ballots, cast and change a vote (idempotent by client_id), check a
+receipt; managers open, close and enter a meeting's result. A ballot the user may not
+read is 404, as one that does not exist."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from common.api_types import problems
+from common.errors import NotFound
+from voting import selectors, services, services_meeting
+from voting.models import Ballot
+from voting.schemas import (
+    BallotOut,
+    CastIn,
+    CastOut,
+    ChangeIn,
+    MeetingIn,
+    ReceiptIn,
+    ReceiptOut,
+)
+
+router = Router(tags=["ballots"])
+MAX_ID = 2**63 - 1
+
+
+def _readable(request: HttpRequest, ballot_id: int) -> Ballot:
+    ballot = selectors.ballot_get_for_user(user=request.user, ballot_id=ballot_id)
+    if ballot is None:
+        raise NotFound(_("未找到该表决。"))
+    return ballot
+
+
+def _out(request: HttpRequest, ballot: Ballot) -> dict:
+    view = selectors.ballot_view(user=request.user, ballot=ballot)
+    return {
+        **{f: getattr(ballot, f) for f in BallotOut.model_fields if hasattr(ballot, f)},
+        "topic": ballot.topic_id,
+        "turnout": view.turnout,
+        "options": [
+            {"key": o.key, "label": o.label, "cost": o.cost, "votes": view.votes_of(o)}
+            for o in view.options
+        ],
+        "mine": vars(view.mine),
+        "outcome": view.outcome,
+    }
+
+
+@router.get("", response=list[BallotOut], summary="议题的表决")
+def ballot_list(request: HttpRequest, topic: int = Query(..., ge=1, le=MAX_ID)):
+    return [_out(request, b) for b in selectors.ballot_list(user=request.user, topic_id=topic)]
+
+
+@router.get("/{int:ballot_id}", response={200: BallotOut, **problems(404)}, summary="表决详情")
+def ballot_detail(request: HttpRequest, ballot_id: int = Path(..., ge=1, le=MAX_ID)):
+    return _out(request, _readable(request, ballot_id))
+
+
+@router.post(
+    "/{int:ballot_id}/votes",
+    response={201: CastOut, 200: CastOut, **problems(403, 404, 409, 422)},
+    summary="投票",
+)
+def ballot_cast(request: HttpRequest, body: CastIn, ballot_id: int = Path(..., ge=1, le=MAX_ID)):
+    """Cast your vote. A retry with the same client_id answers 200 with the first vote
+    (its receipt only when the retry sends the code again)."""
+    cast = services.ballot_cast(
+        actor=request.user, ballot=_readable(request, ballot_id),
+        selection=body.selection, client_id=body.client_id, receipt=body.receipt,
+    )  # fmt: skip
+    out = {"vote": cast.vote.pk, "created": cast.created, "receipt": cast.receipt}
+    return Status(201 if cast.created else 200, out)
+
+
+@router.put(
+    "/{int:ballot_id}/votes/mine",
+    response={200: ReceiptOut, **problems(403, 404, 409, 422)},
+    summary="改票",
+)
+def ballot_change(
+    request: HttpRequest, body: ChangeIn, ballot_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    services.ballot_change(
+        actor=request.user, ballot=_readable(request, ballot_id),
+        selection=body.selection, receipt=body.receipt,
+    )  # fmt: skip
+    return {"counted": True}
+
+
+@router.post(
+    "/{int:ballot_id}/receipt", response={200: ReceiptOut, **problems(404)}, summary="核对回执"
+)
+def receipt_check(
+    request: HttpRequest, body: ReceiptIn, ballot_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Whether the ballot paper of a receipt code is in the count (never what it says)."""
+    ballot = _readable(request, ballot_id)
+    return {"counted": selectors.receipt_counted(ballot=ballot, code=body.receipt)}
+
+
+@router.post(
+    "/{int:ballot_id}/open", response={200: BallotOut, **problems(403, 404, 409)}, summary="开始"
+)
+def ballot_open(request: HttpRequest, ballot_id: int = Path(..., ge=1, le=MAX_ID)):
+    ballot = services.ballot_open(ballot=_readable(request, ballot_id), actor=request.user)
+    return _out(request, ballot)
+
+
+@router.post(
+    "/{int:ballot_id}/close", response={200: BallotOut, **problems(403, 404, 409)}, summary="结束"
+)
+def ballot_close(request: HttpRequest, ballot_id: int = Path(..., ge=1, le=MAX_ID)):
+    ballot = services.ballot_close(ballot=_readable(request, ballot_id), actor=request.user)
+    return _out(request, ballot)
+
+
+@router.put(
+    "/{int:ballot_id}/meeting",
+    response={200: BallotOut, **problems(403, 404, 409, 422)},
+    summary="录入会议表决结果",
+)
+def meeting_enter(
+    request: HttpRequest, body: MeetingIn, ballot_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    ballot = _readable(request, ballot_id)
+    services_meeting.meeting_enter(actor=request.user, ballot=ballot, **body.dict())
+    return _out(request, ballot)
+
+
+@router.post(
+    "/{int:ballot_id}/meeting/sign-off",
+    response={200: BallotOut, **problems(403, 404, 409)},
+    summary="复核会议表决结果",
+)
+def meeting_sign_off(request: HttpRequest, ballot_id: int = Path(..., ge=1, le=MAX_ID)):
+    ballot = services_meeting.meeting_sign_off(
+        actor=request.user, ballot=_readable(request, ballot_id)
+    )
+    return _out(request, ballot)

@@ -1,0 +1,360 @@
+"""Every write to a ballot: create, open, close, cast, change. Each is atomic; refusals
+are InvalidInput (422), NotPermitted (403) or Conflict (409) with a Chinese message.
+
+A cast writes the Vote (who, when: the one-vote constraints), the Choice (what, with the
+receipt's hash; linked to the Vote only on an open ballot), a log line (that someone
+voted) and, on an open ballot, the live tally and its event. Meeting results are in
+voting.services_meeting.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from common.errors import Conflict, InvalidInput, NotPermitted
+from consultation.models import Topic
+from voting import eligibility, events, receipts, tally
+from voting.access import ballot_access
+from voting.messages import rules_message, selection_message
+from voting.models import (
+    Ballot,
+    BallotLog,
+    Channel,
+    Choice,
+    Eligibility,
+    Kind,
+    LogAction,
+    Option,
+    Vote,
+)
+from voting.outcome import close_outcome
+from voting.rules import Rules, validate_rules
+from voting.tally import YES_NO_KEYS, BallotSpec, OptionSpec, SelectionError
+
+
+@dataclass(frozen=True)
+class OptionIn:
+    label: str
+    cost: int = 0
+
+
+YES_NO_LABELS = {"yes": "赞成", "no": "反对", "abstain": "弃权"}
+
+
+# --- create ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ballot_create(
+    *,
+    actor: User,
+    topic: Topic,
+    kind: str,
+    question: str,
+    eligibility_rule: str,
+    rules: Rules,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    options: Sequence[OptionIn] = (),
+    secret: bool = True,
+    allow_change: bool = True,
+    channel: str = Channel.ONLINE,
+    min_choices: int = 1,
+    max_choices: int = 1,
+    budget: int = 0,
+    description: str = "",
+    client_id: uuid.UUID | None = None,
+) -> Ballot:
+    """A ballot on `topic`, scheduled to open and close at the given times."""
+    if client_id and (existing := Ballot.objects.filter(client_id=client_id).first()):
+        return existing
+    if not ballot_access(actor).may_create_for(topic):
+        raise NotPermitted(_("您无权为该议题发起表决。"))
+    _check_shape(kind, channel, eligibility_rule, question, opens_at, closes_at)
+    if kind == Kind.YES_NO:
+        options = [OptionIn(YES_NO_LABELS[k]) for k in YES_NO_KEYS]
+        min_choices = max_choices = 1
+    elif kind in (Kind.SINGLE, Kind.RANKED):
+        min_choices, max_choices = 1, len(options)
+    spec = _spec_for(kind, options, min_choices, max_choices, budget)
+    try:
+        tally.validate_spec(spec)
+        validate_rules(tally.Kind(kind), rules)
+    except (SelectionError, ValueError) as refused:
+        raise InvalidInput(_shape_message(refused)) from refused
+    ballot = Ballot.objects.create(
+        topic=topic, kind=kind, question=question.strip(), description=description.strip(),
+        eligibility=eligibility_rule, channel=channel, secret=secret, allow_change=allow_change,
+        min_choices=min_choices, max_choices=max_choices, budget=budget,
+        rules=rules.to_json(), opens_at=opens_at, closes_at=closes_at,
+        created_by=actor, client_id=client_id,
+    )  # fmt: skip
+    Option.objects.bulk_create(
+        Option(ballot=ballot, position=i, label=o.label.strip(), cost=o.cost,
+               code=YES_NO_KEYS[i] if kind == Kind.YES_NO else "")
+        for i, o in enumerate(options)
+    )  # fmt: skip
+    return ballot
+
+
+def _check_shape(kind, channel, rule, question, opens_at, closes_at) -> None:
+    if kind not in Kind.values:
+        raise InvalidInput(_("表决方式无效。"), field="kind")
+    if rule not in Eligibility.values:
+        raise InvalidInput(_("投票资格无效。"), field="eligibility")
+    if channel not in Channel.values:
+        raise InvalidInput(_("表决形式无效。"), field="channel")
+    if channel == Channel.MEETING and kind in (Kind.RANKED, Kind.BUDGET):
+        raise InvalidInput(_("排序选择和预算分配不能在会议上举手表决，请选择线上投票。"))
+    if not question.strip():
+        raise InvalidInput(_("请填写表决事项。"), field="question")
+    if closes_at <= opens_at:
+        raise InvalidInput(_("截止时间必须晚于开始时间。"), field="closes_at")
+
+
+def _spec_for(kind, options, min_choices, max_choices, budget) -> BallotSpec:
+    keys = YES_NO_KEYS if kind == Kind.YES_NO else [str(i) for i in range(len(options))]
+    specs = tuple(OptionSpec(k, o.cost) for k, o in zip(keys, options, strict=True))
+    return BallotSpec(tally.Kind(kind), specs, min_choices, max_choices, budget)
+
+
+def _shape_message(refused: Exception) -> str:
+    if isinstance(refused, SelectionError):
+        return selection_message(refused)
+    return rules_message(str(refused))
+
+
+def spec_of(ballot: Ballot, options: Sequence[Option] | None = None) -> BallotSpec:
+    """The tally engine's view of a stored ballot."""
+    options = list(ballot.options.all()) if options is None else options
+    return BallotSpec(
+        tally.Kind(ballot.kind),
+        tuple(OptionSpec(o.key, o.cost) for o in options),
+        ballot.min_choices,
+        ballot.max_choices,
+        ballot.budget,
+    )
+
+
+# --- open and close ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ballot_open(*, ballot: Ballot, actor: User | None = None) -> Ballot:
+    """Open voting: by a manager (early, too: the ages are then counted at that day), or
+    by the scheduler when `opens_at` has come (actor None)."""
+    ballot = _locked(ballot)
+    if actor is not None:
+        ballot_access(actor).require_manage(ballot)
+    if ballot.state != "scheduled":
+        raise Conflict(_("该表决已经开始或已结束。"))
+    now = timezone.now()
+    if now >= ballot.closes_at:
+        raise Conflict(_("该表决的截止时间已过，不能开始。"))
+    ballot.opened_at = now
+    ballot.opens_at = min(ballot.opens_at, now)
+    ballot.save(update_fields=["opened_at", "opens_at", "updated_at"])
+    BallotLog.objects.create(ballot=ballot, action=LogAction.OPENED, actor=actor)
+    events.ballot_opened(ballot)
+    return ballot
+
+
+@transaction.atomic
+def ballot_close(*, ballot: Ballot, actor: User | None = None, minutes: str = "") -> Ballot:
+    """Close voting and compute the outcome (voting.outcome); by a manager, or by the
+    scheduler when `closes_at` has come. A meeting's ballot closes when its result is
+    signed off (voting.services_meeting)."""
+    ballot = _locked(ballot)
+    if actor is not None:
+        ballot_access(actor).require_manage(ballot)
+    if ballot.state != "open":
+        raise Conflict(_("只有投票中的表决可以结束。"))
+    if ballot.channel == Channel.MEETING:
+        raise Conflict(_("会议表决在会议结果复核后自动结束。"))
+    close_outcome(ballot, spec_of(ballot))
+    if minutes.strip():
+        ballot.minutes = minutes.strip()
+    ballot.closed_at = timezone.now()
+    ballot.save(update_fields=["closed_at", "outcome", "votes_cast", "minutes", "updated_at"])
+    BallotLog.objects.create(ballot=ballot, action=LogAction.CLOSED, actor=actor)
+    events.ballot_closed(ballot)
+    return ballot
+
+
+def _locked(ballot: Ballot) -> Ballot:
+    return Ballot.objects.select_for_update().select_related("topic__area").get(pk=ballot.pk)
+
+
+def ballots_due(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Open the online ballots whose opening has come and close those whose closing has:
+    the scheduler's job. Returns (opened, closed)."""
+    now = now or timezone.now()
+    online = Ballot.objects.filter(channel=Channel.ONLINE)
+    opened = closed = 0
+    for ballot in online.filter(opened_at__isnull=True, opens_at__lte=now, closes_at__gt=now):
+        ballot_open(ballot=ballot)
+        opened += 1
+    for ballot in online.filter(opened_at__isnull=False, closed_at__isnull=True,
+                                closes_at__lte=now):  # fmt: skip
+        ballot_close(ballot=ballot)
+        closed += 1
+    return opened, closed
+
+
+# --- cast and change ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cast:
+    vote: Vote
+    receipt: str | None  # None on a retry that did not send the code again
+    created: bool
+
+
+def ballot_cast(
+    *,
+    actor: User,
+    ballot: Ballot,
+    selection: Sequence[str],
+    client_id: uuid.UUID,
+    receipt: str = "",
+) -> Cast:
+    """Cast `actor`'s vote; a retry with the same `client_id` returns the first one.
+
+    `selection` names options by id (yes/no ballots: yes, no, abstain). `receipt` may be
+    the client's own code (so a retry still knows it); otherwise one is made."""
+    ballot_access(actor).require_read(ballot)
+    _require_voting(ballot)
+    voter = eligibility.voter_for(actor, ballot)
+    options = list(ballot.options.all())
+    chosen = _validated(ballot, options, selection)
+    code = receipts.normalise(receipt) if receipt else receipts.new_receipt()
+    if code is None:
+        raise InvalidInput(_("回执码格式不正确。"), field="receipt")
+    try:
+        vote = _write_cast(ballot, options, voter, actor, chosen, client_id, code)
+    except IntegrityError:
+        return _refused_or_retry(ballot, actor, voter, client_id, code)
+    return Cast(vote, code, True)
+
+
+@transaction.atomic
+def _write_cast(ballot, options, voter, actor, chosen, client_id, code) -> Vote:
+    household = voter.household_id if ballot.eligibility == Eligibility.HOUSEHOLD else None
+    vote = Vote.objects.create(
+        ballot=ballot, resident_id=voter.pk, household_id=household, user=actor,
+        client_id=client_id,
+    )  # fmt: skip
+    Choice.objects.create(
+        ballot=ballot,
+        vote=None if ballot.secret else vote,
+        selection=list(chosen),
+        receipt=receipts.digest(code),
+    )
+    BallotLog.objects.create(ballot=ballot, action=LogAction.CAST, actor=actor)
+    if not ballot.secret:
+        _move_tally(ballot, options, old=(), new=chosen)
+    return vote
+
+
+def _refused_or_retry(ballot, actor, voter, client_id, code) -> Cast:
+    """The insert hit a constraint: a retry of this cast, or a second vote."""
+    retry = Vote.objects.filter(client_id=client_id).first()
+    if retry is not None:
+        if retry.user_id != actor.pk or retry.ballot_id != ballot.pk:
+            raise Conflict(_("请求编号已被使用。"), field="client_id")
+        known = Choice.objects.filter(ballot=ballot, receipt=receipts.digest(code)).exists()
+        return Cast(retry, code if known else None, False)
+    if Vote.objects.filter(ballot=ballot, resident_id=voter.pk).exists():
+        raise Conflict(_("您已经投过票了。"))
+    if ballot.eligibility == Eligibility.HOUSEHOLD:
+        raise Conflict(_("您家已经有成员投过票了，每户只能投一票。"))
+    raise Conflict(_("回执码已被使用，请重新提交。"), field="receipt")
+
+
+@transaction.atomic
+def ballot_change(
+    *, actor: User, ballot: Ballot, selection: Sequence[str], receipt: str = ""
+) -> Vote:
+    """Replace `actor`'s choice while the ballot is open, where it allows changes. On a
+    secret ballot the receipt code finds the ballot paper: nothing else links them."""
+    ballot_access(actor).require_read(ballot)
+    _require_voting(ballot)
+    if not ballot.allow_change:
+        raise Conflict(_("本次表决投票后不能修改。"))
+    voter = eligibility.voter_for(actor, ballot)
+    vote = Vote.objects.select_for_update().filter(ballot=ballot, resident_id=voter.pk).first()
+    if vote is None:
+        raise Conflict(_("您还没有投票。"))
+    options = list(ballot.options.all())
+    chosen = _validated(ballot, options, selection)
+    choice = _own_choice(ballot, vote, receipt)
+    old = tuple(choice.selection)
+    choice.selection = list(chosen)
+    choice.save(update_fields=["selection"])
+    Vote.objects.filter(pk=vote.pk).update(changed_at=timezone.now(), changes=F("changes") + 1)
+    BallotLog.objects.create(ballot=ballot, action=LogAction.CHANGED, actor=actor)
+    if not ballot.secret:
+        _move_tally(ballot, options, old=old, new=chosen)
+    return vote
+
+
+def _own_choice(ballot: Ballot, vote: Vote, receipt: str) -> Choice:
+    if not ballot.secret:
+        return Choice.objects.select_for_update().get(vote=vote)
+    code = receipts.normalise(receipt or "")
+    if code is None:
+        raise InvalidInput(_("无记名投票改票需要输入投票时获得的回执码。"), field="receipt")
+    choice = (
+        Choice.objects.select_for_update()
+        .filter(ballot=ballot, receipt=receipts.digest(code))
+        .first()
+    )
+    if choice is None:
+        raise InvalidInput(_("回执码不正确。"), field="receipt")
+    return choice
+
+
+def _require_voting(ballot: Ballot) -> None:
+    if ballot.channel == Channel.MEETING:
+        raise Conflict(_("该事项在会议上表决，不接受线上投票。"))
+    if not ballot.is_open or timezone.now() >= ballot.closes_at:
+        raise Conflict(_("该表决当前不在投票时间内。"))
+
+
+def _validated(ballot: Ballot, options: Sequence[Option], selection) -> tuple[str, ...]:
+    if isinstance(selection, str) or not all(isinstance(k, str | int) for k in selection):
+        raise InvalidInput(_("选择格式不正确。"), field="selection")
+    try:
+        return tally.validate(spec_of(ballot, options), [str(k) for k in selection])
+    except SelectionError as refused:
+        raise InvalidInput(selection_message(refused), field="selection") from refused
+
+
+def _move_tally(ballot: Ballot, options, *, old, new) -> None:
+    """Move the live count of an open ballot by one vote in one UPDATE (so two changes
+    in opposite directions lock the option rows in the same order) and tell the page.
+    Ranked ballots count first preferences live; the rounds come at close."""
+    if ballot.kind == Kind.RANKED:
+        old, new = old[:1], new[:1]
+    by_key = {o.key: o.pk for o in options}
+    delta = {k: v for k, v in tally.apply_delta({}, old, new).items() if v}
+    if not delta:
+        return
+    Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(
+        votes=F("votes")
+        + Case(
+            *[When(pk=by_key[k], then=Value(v)) for k, v in delta.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    totals = {o.key: o.votes for o in Option.objects.filter(ballot=ballot).only("code", "votes")}
+    events.ballot_tally(ballot, delta=delta, totals=totals)
