@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 from opinions.labels import stable_labels
 from opinions.repness import (
@@ -93,10 +94,12 @@ def opinion_map(
     included = _included_rows(votes, params.min_votes)
     if len(included) < 2 or n_statements == 0:
         return _empty(included, n_statements)
-    kept = votes[included]
-    points = _project(kept)
-    assignment = _cluster(points, params)
-    return _describe(votes, included, points, assignment, keys, previous, params)
+    # One thread for BLAS and OpenMP: the map is computed beside a web server, and on a
+    # busy 2-core host their thread pools made it 5–20× slower (bench/opinion_map.py).
+    with threadpool_limits(limits=1):
+        points = _project(votes[included])
+        assignment = _cluster(points, params)
+        return _describe(votes, included, points, assignment, keys, previous, params)
 
 
 def _included_rows(votes: np.ndarray, min_votes: int) -> np.ndarray:
