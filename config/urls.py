@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("feedback.urls")),
     path("inbox/", include("notifications.urls")),
     path("notices/", include("notices.urls")),
+    path("voting/", include("voting.urls")),
     path("topics/", include("consultation.urls")),
     path("opinions/", include("opinions.urls")),
     path("", include(accounts_pages)),

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("表决")
+
+    def ready(self) -> None:
+        from voting.sections import register
+
+        register()

@@ -1,0 +1,22 @@
+"""The ballots' section on the topic page (consultation.sections): each ballot of the
+topic with its state, and the way to vote or to the results."""
+
+from django.http import HttpRequest
+
+from consultation.models import Topic
+from voting import selectors
+
+
+def topic_section(request: HttpRequest, topic: Topic) -> dict | None:
+    ballots = list(selectors.ballot_list(user=request.user, topic_id=topic.pk))
+    if not ballots:
+        return None
+    return {"ballots": [selectors.ballot_view(user=request.user, ballot=b) for b in ballots]}
+
+
+def register() -> None:
+    from consultation.sections import register_topic_section
+
+    register_topic_section(
+        "ballots", template="voting/_topic_ballots.html", context=topic_section, order=30
+    )

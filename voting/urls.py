@@ -1,0 +1,19 @@
+from django.urls import path
+
+from voting import views, views_results
+
+app_name = "voting"
+
+urlpatterns = [
+    path("<int:pk>/", views.ballot_page, name="ballot"),
+    path("<int:pk>/cast/", views.ballot_cast, name="cast"),
+    path("<int:pk>/change/", views.ballot_change, name="change"),
+    path("<int:pk>/receipt/", views.receipt_check, name="receipt"),
+    path("<int:pk>/open/", views.ballot_open, name="open"),
+    path("<int:pk>/close/", views.ballot_close, name="close"),
+    path("<int:pk>/meeting/", views.meeting_enter, name="meeting"),
+    path("<int:pk>/meeting/sign-off/", views.meeting_sign_off, name="sign_off"),
+    path("<int:pk>/results/", views_results.results_page, name="results"),
+    path("<int:pk>/results.xlsx", views_results.results_export, name="export"),
+    path("<int:pk>/notice/", views_results.results_notice, name="notice"),
+]
