@@ -17,6 +17,7 @@ from common.errors import DomainError
 from common.problem import error_text
 from config.ops_api import router as ops_router
 from config.validation_messages import field_errors
+from consultation.api import router as consultation_router
 from feedback.api import router as feedback_router
 from grid.api import router as grid_router
 from infra.busy import RETRY_AFTER_SECONDS, is_database_busy
@@ -45,6 +46,7 @@ api.add_router("/cases", feedback_router)
 api.add_router("/ops", ops_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/notices", notices_router)
+api.add_router("/consultation", consultation_router)
 api.add_router("/ballots", voting_router)
 api.add_router("/opinions", opinions_router)
 

@@ -37,6 +37,9 @@ TITLE_MAX, DESCRIPTION_MAX, REASON_MAX = 120, 5000, 500
 
 def clean_text(value: str, *, field: str, label: str, maximum: int, required=True) -> str:
     value = (value or "").strip()
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        # PostgreSQL refuses NUL in text: refused here, not a 500 there
+        raise InvalidInput(_("%(label)s含有无法识别的字符。") % {"label": label}, field=field)
     if required and not value:
         raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
     if len(value) > maximum:

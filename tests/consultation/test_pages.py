@@ -59,10 +59,15 @@ def test_a_resident_proposes_and_a_neighbour_supports_from_the_pages(areas, cast
     client = client_of(cast["resident"])
     form = client.get(reverse("consultation:new"))
     assert form.status_code == 200 and "我要提议" in form.content.decode()
-    posted = client.post(reverse("consultation:create"), {
-        "area": areas[GRID].pk, "title": "垃圾分类亭选址", "description": "建议移到北门",
-        "client_id": str(uuid.uuid4()),
-    })  # fmt: skip
+    posted = client.post(
+        reverse("consultation:create"),
+        {
+            "area": areas[GRID].pk,
+            "title": "垃圾分类亭选址",
+            "description": "建议移到北门",
+            "client_id": str(uuid.uuid4()),
+        },
+    )
     topic = Topic.objects.get(title="垃圾分类亭选址")
     assert posted.status_code == 302 and topic.status == TopicStatus.PROPOSED
     supported = client_of(neighbour).post(reverse("consultation:support", args=[topic.pk]))
@@ -90,16 +95,22 @@ def test_bad_input_comes_back_with_its_message_and_the_text(areas, cast, topic):
 def test_comments_replies_reports_and_moderation_on_the_pages(areas, cast, topic, settings):
     settings.CONSULTATION_REPORTS_TO_HIDE = 1
     resident = client_of(cast["resident"])
-    resident.post(reverse("consultation:comment", args=[topic.pk]),
-                  {"body": "赞成划线", "stance": "for", "client_id": str(uuid.uuid4())})  # fmt: skip
+    resident.post(
+        reverse("consultation:comment", args=[topic.pk]),
+        {"body": "赞成划线", "stance": "for", "client_id": str(uuid.uuid4())},
+    )
     comment = Comment.objects.get()
     base = str(uuid.uuid4())
     for _ in range(2):  # a retried reply form is one reply
         client_of(cast["grid_worker"]).post(
             reverse("consultation:comment", args=[topic.pk]),
-            {"body": "注意消防通道", "stance": "neutral", "parent": comment.pk,
-             "client_id": f"{base}-{comment.pk}"},
-        )  # fmt: skip
+            {
+                "body": "注意消防通道",
+                "stance": "neutral",
+                "parent": comment.pk,
+                "client_id": f"{base}-{comment.pk}",
+            },
+        )
     assert Comment.objects.filter(parent=comment).count() == 1
     client_of(cast["grid_worker"]).post(reverse("consultation:report", args=[comment.pk]))
     comment.refresh_from_db()
@@ -109,8 +120,10 @@ def test_comments_replies_reports_and_moderation_on_the_pages(areas, cast, topic
     assert client_of(cast["resident"]).get(reverse("consultation:moderation")).status_code == 403
     page = resident.get(reverse("consultation:detail", args=[topic.pk])).content.decode()
     assert "赞成划线" not in page and "待管理员审核" in page
-    client_of(cast["clerk"]).post(reverse("consultation:moderate", args=[comment.pk]),
-                                  {"action": "hide", "reason": "核实为不实信息", "back": "queue"})  # fmt: skip
+    client_of(cast["clerk"]).post(
+        reverse("consultation:moderate", args=[comment.pk]),
+        {"action": "hide", "reason": "核实为不实信息", "back": "queue"},
+    )
     page = resident.get(reverse("consultation:detail", args=[topic.pk])).content.decode()
     assert "已被管理员隐藏" in page and "赞成划线" not in page
     refused = client_of(cast["clerk_next_community"]).post(
@@ -137,21 +150,34 @@ def test_staff_decide_move_phases_record_and_follow_up(areas, cast, settings):
     clerk.post(reverse("consultation:phase", args=[topic.pk]), {"phase": "follow_up"})
     topic.refresh_from_db()
     assert (topic.status, topic.phase) == (TopicStatus.AGENDA, Phase.FOLLOW_UP)
-    saved = clerk.post(reverse("consultation:procedure_save", args=[topic.pk]), {
-        "step": "representatives", "held_on": "2026-05-06", "expected_count": "25",
-        "attended_count": "19", "quorum": "17", "decision": "同意", "minutes": "",
-        "expected": "", "attended": "",
-    })  # fmt: skip
+    saved = clerk.post(
+        reverse("consultation:procedure_save", args=[topic.pk]),
+        {
+            "step": "representatives",
+            "held_on": "2026-05-06",
+            "expected_count": "25",
+            "attended_count": "19",
+            "quorum": "17",
+            "decision": "同意",
+            "minutes": "",
+            "expected": "",
+            "attended": "",
+        },
+    )
     assert saved.status_code == 302
-    clerk.post(reverse("consultation:action_create", args=[topic.pk]),
-               {"title": "施划车位 40 个", "owner_name": "物业公司", "due_on": ""})  # fmt: skip
+    clerk.post(
+        reverse("consultation:action_create", args=[topic.pk]),
+        {"title": "施划车位 40 个", "owner_name": "物业公司", "due_on": ""},
+    )
     action = topic.actions.get()
     picture = io.BytesIO()
     Image.new("RGB", (30, 20), (9, 9, 9)).save(picture, "JPEG")
     picture.seek(0)
     picture.name = "现场.jpg"
-    clerk.post(reverse("consultation:action_update", args=[action.pk]),
-               {"text": "已完成一半", "progress": "50", "photos": picture})  # fmt: skip
+    clerk.post(
+        reverse("consultation:action_update", args=[action.pk]),
+        {"text": "已完成一半", "progress": "50", "photos": picture},
+    )
     client_of(cast["resident"]).post(reverse("consultation:rate", args=[topic.pk]), {"score": "4"})
     page = client_of(cast["resident"]).get(reverse("consultation:detail", args=[topic.pk]))
     text = page.content.decode()
