@@ -221,7 +221,7 @@ class Comment(models.Model):
     topic = models.ForeignKey(Topic, models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="replies"
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=1)
     stance = models.CharField(_("立场"), max_length=8, choices=Stance.choices)

@@ -18,6 +18,7 @@ from accounts.models import Department, RoleAssignment
 from accounts.scope import forget_roles_on_commit
 from common.errors import Conflict
 from demo import DISTRICT_CODE
+from demo.consultation import consultation_delete
 from demo.geometry import district_shapes
 from demo.history import history_delete
 from demo.inbox import inbox_delete
@@ -98,6 +99,7 @@ def demo_delete() -> None:
     try:
         inbox_delete(under)
         notices_delete(under)
+        consultation_delete(under)  # after whatever hangs on a topic
         history_delete()
         # the district's outbox: its events would replay moves of cases that are gone
         Event.objects.filter(area_code__startswith=under).delete()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError
 from demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DISTRICT_CODE, DISTRICT_NAME
 from demo.accounts import demo_accounts_ensure
+from demo.consultation import consultation_load
 from demo.history import DEFAULT_CASES, history_load
 from demo.inbox import inbox_fill
 from demo.load import demo_delete, demo_exists, demo_load
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             if inbox:  # two cases told live today, for the printed accounts' inboxes
                 notified = inbox_fill()
             notices_load()  # published today by the printed staff, for the resident's home
+            consultation_load()  # the 议事厅: a topic in every phase
         self.stdout.write(
             _(
                 "已生成示范区 %(district)s（种子 %(seed)s）：%(streets)s 个街道、"
