@@ -23,6 +23,7 @@ from demo.geometry import district_shapes
 from demo.history import history_delete
 from demo.inbox import inbox_delete
 from demo.notices import notices_delete
+from demo.opinions import opinions_delete
 from demo.population import plan_population, write_population
 from feedback.catalog import categories_load
 from feedback.models import CategoryRoute
@@ -99,6 +100,7 @@ def demo_delete() -> None:
     try:
         inbox_delete(under)
         notices_delete(under)
+        opinions_delete(under)
         consultation_delete(under)  # after whatever hangs on a topic
         history_delete()
         # the district's outbox: its events would replay moves of cases that are gone

@@ -16,4 +16,6 @@ export GONGZHI_ESCALATION_INTERVAL=${GONGZHI_ESCALATION_INTERVAL:-60}
 # the inboxes from the outbox every 2 s, due SMS (printed on this console) every 10 s
 export GONGZHI_NOTIFY_INTERVAL=${GONGZHI_NOTIFY_INTERVAL:-2}
 export GONGZHI_NOTIFY_SEND_INTERVAL=${GONGZHI_NOTIFY_SEND_INTERVAL:-10}
+# opinion maps of topics with new votes, every 10 s
+export GONGZHI_OPINION_INTERVAL=${GONGZHI_OPINION_INTERVAL:-10}
 exec .venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" --log-level warning

@@ -13,6 +13,7 @@ from demo.history import DEFAULT_CASES, history_load
 from demo.inbox import inbox_fill
 from demo.load import demo_delete, demo_exists, demo_load
 from demo.notices import notices_load
+from demo.opinions import opinion_voters_ensure, opinions_load
 
 
 class Command(BaseCommand):
@@ -81,10 +82,12 @@ class Command(BaseCommand):
         told = notified = 0
         if cases:
             demo_accounts_ensure()  # the history's reporters and handlers
+            opinion_voters_ensure()  # residents who vote on the opinion map
             told = history_load(seed=seed, cases=cases)
             if inbox:  # two cases told live today, for the printed accounts' inboxes
                 notified = inbox_fill()
             notices_load()  # published today by the printed staff, for the resident's home
+            opinions_load(seed=seed)  # a topic's opinion map with three groups
             consultation_load()  # the 议事厅: a topic in every phase
         self.stdout.write(
             _(
