@@ -25,6 +25,7 @@ from demo.inbox import inbox_delete
 from demo.notices import notices_delete
 from demo.opinions import opinions_delete
 from demo.population import plan_population, write_population
+from demo.voting import ballots_delete
 from feedback.catalog import categories_load
 from feedback.models import CategoryRoute
 from grid.models import (
@@ -100,6 +101,7 @@ def demo_delete() -> None:
     try:
         inbox_delete(under)
         notices_delete(under)
+        ballots_delete(under)  # before the topics and the people its rows point to
         opinions_delete(under)
         consultation_delete(under)  # after whatever hangs on a topic
         history_delete()

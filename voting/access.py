@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scope import held_roles
 from common.errors import NotFound, NotPermitted
 from consultation.access import TopicAccess, topic_access
 from consultation.models import Topic
@@ -81,6 +82,21 @@ class BallotAccess:
 
 def ballot_access(user: User) -> BallotAccess:
     return BallotAccess(topic_access(user))
+
+
+def ballot_access_to_read(user: User, ballot: Ballot) -> BallotAccess | None:
+    """The policy of `user` if they may read `ballot`, else None — asking the register
+    only when it matters. A resident's home grid only ever adds areas to what their roles
+    already let them read, so a yes from the roles alone is the policy's yes; only a no
+    is asked again with the home grid (consultation.access.topic_access). Casting is the
+    hot path, and this saves it a query for most voters."""
+    if user.is_authenticated and not user.is_superuser:
+        by_roles = BallotAccess(TopicAccess(user.pk, False, held_roles(user),
+                                            resident_id=user.resident_id))  # fmt: skip
+        if by_roles.may_read(ballot):
+            return by_roles
+    access = ballot_access(user)
+    return access if access.may_read(ballot) else None
 
 
 def ballot_audience(ballot: Ballot) -> list[str]:

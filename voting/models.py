@@ -247,15 +247,15 @@ class Representative(models.Model):
 class LogAction(models.TextChoices):
     OPENED = "opened", _("开始投票")
     CLOSED = "closed", _("结束投票")
-    CAST = "cast", _("投票")
     CHANGED = "changed", _("改票")
     MEETING_ENTERED = "meeting_entered", _("录入会议结果")
     MEETING_SIGNED = "meeting_signed", _("复核会议结果")
 
 
 class BallotLog(models.Model):
-    """The audit trail of a ballot: who did what when. A cast or a change records that
-    someone voted, never what they chose."""
+    """The audit trail of a ballot: who opened, closed, changed a vote, entered or signed
+    off a meeting's result, and when. A cast's record is its Vote row (who, when); like
+    a change's line here it says that someone voted, never what they chose."""
 
     ballot = models.ForeignKey(Ballot, models.PROTECT, related_name="log")
     action = models.CharField(max_length=16, choices=LogAction.choices)

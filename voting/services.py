@@ -1,9 +1,9 @@
 """Every write to a ballot: create, open, close, cast, change. Each is atomic; refusals
 are InvalidInput (422), NotPermitted (403) or Conflict (409) with a Chinese message.
 
-A cast writes the Vote (who, when: the one-vote constraints), the Choice (what, with the
-receipt's hash; linked to the Vote only on an open ballot), a log line (that someone
-voted) and, on an open ballot, the live tally and its event. Meeting results are in
+A cast writes the Vote (who, when: the one-vote constraints, and the audit record that
+someone voted), the Choice (what, with the receipt's hash; linked to the Vote only on an
+open ballot) and, on an open ballot, the live tally and its event. Meeting results are in
 voting.services_meeting.
 """
 
@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import Conflict, InvalidInput, NotPermitted
 from consultation.models import Topic
+from infra.db import insert_together, next_id, one_statement_inserts
+from realtime.publish import send_after_commit
 from voting import eligibility, events, receipts, tally
-from voting.access import ballot_access
+from voting.access import BallotAccess, ballot_access
 from voting.messages import rules_message, selection_message
 from voting.models import (
     Ballot,
@@ -131,6 +133,22 @@ def _shape_message(refused: Exception) -> str:
     return rules_message(str(refused))
 
 
+_options_cache: dict[tuple[int, float], list[Option]] = {}
+
+
+def options_of(ballot: Ballot) -> list[Option]:
+    """A ballot's options, read once per process: nothing changes them after the ballot
+    is created (no service does, the admin shows them read-only), and a cast needs them
+    for every vote. Keyed by id and creation time, so a reused id is a new entry. Their
+    `votes` here are stale: count from the database, never from these."""
+    key = (ballot.pk, ballot.created_at.timestamp())
+    if key not in _options_cache:
+        if len(_options_cache) > 512:
+            _options_cache.clear()
+        _options_cache[key] = list(ballot.options.all())
+    return _options_cache[key]
+
+
 def spec_of(ballot: Ballot, options: Sequence[Option] | None = None) -> BallotSpec:
     """The tally engine's view of a stored ballot."""
     options = list(ballot.options.all()) if options is None else options
@@ -225,15 +243,17 @@ def ballot_cast(
     selection: Sequence[str],
     client_id: uuid.UUID,
     receipt: str = "",
+    access: BallotAccess | None = None,
 ) -> Cast:
     """Cast `actor`'s vote; a retry with the same `client_id` returns the first one.
 
-    `selection` names options by id (yes/no ballots: yes, no, abstain). `receipt` may be
-    the client's own code (so a retry still knows it); otherwise one is made."""
-    ballot_access(actor).require_read(ballot)
+    `selection` names options by key (yes/no ballots: yes, no, abstain). `receipt` may be
+    the client's own code (so a retry still knows it); otherwise one is made. `access`:
+    the caller's policy for `actor`, when it already built it."""
+    (access or ballot_access(actor)).require_read(ballot)
     _require_voting(ballot)
     voter = eligibility.voter_for(actor, ballot)
-    options = list(ballot.options.all())
+    options = options_of(ballot)
     chosen = _validated(ballot, options, selection)
     code = receipts.normalise(receipt) if receipt else receipts.new_receipt()
     if code is None:
@@ -247,20 +267,26 @@ def ballot_cast(
 
 @transaction.atomic
 def _write_cast(ballot, options, voter, actor, chosen, client_id, code) -> Vote:
+    """The Vote (which is also the audit record that this person voted, and when), the
+    Choice, and on an open ballot the tally's event — one statement on PostgreSQL — then
+    the live count, last, so its row locks are held for the shortest time."""
     household = voter.household_id if ballot.eligibility == Eligibility.HOUSEHOLD else None
-    vote = Vote.objects.create(
-        ballot=ballot, resident_id=voter.pk, household_id=household, user=actor,
-        client_id=client_id,
-    )  # fmt: skip
-    Choice.objects.create(
-        ballot=ballot,
-        vote=None if ballot.secret else vote,
-        selection=list(chosen),
-        receipt=receipts.digest(code),
-    )
-    BallotLog.objects.create(ballot=ballot, action=LogAction.CAST, actor=actor)
-    if not ballot.secret:
-        _move_tally(ballot, options, old=(), new=chosen)
+    vote = Vote(ballot=ballot, resident_id=voter.pk, household_id=household, user=actor,
+                client_id=client_id)  # fmt: skip
+    together = one_statement_inserts()
+    if together:
+        vote.pk = next_id(Vote)  # the Choice refers to it in the same statement
+    else:
+        vote.save(force_insert=True)
+    choice = Choice(ballot=ballot, vote=None if ballot.secret else vote,
+                    selection=list(chosen), receipt=receipts.digest(code))  # fmt: skip
+    delta = _delta(ballot, old=(), new=chosen)
+    event = events.tally_event(ballot, delta=delta)
+    rows = [choice, *([event] if event else [])]
+    insert_together(*([vote, *rows] if together else rows))
+    if event:
+        send_after_commit(event)
+        _move_tally(options, delta)
     return vote
 
 
@@ -301,8 +327,12 @@ def ballot_change(
     choice.save(update_fields=["selection"])
     Vote.objects.filter(pk=vote.pk).update(changed_at=timezone.now(), changes=F("changes") + 1)
     BallotLog.objects.create(ballot=ballot, action=LogAction.CHANGED, actor=actor)
-    if not ballot.secret:
-        _move_tally(ballot, options, old=old, new=chosen)
+    delta = _delta(ballot, old=old, new=chosen)
+    event = events.tally_event(ballot, delta=delta)
+    if event and delta:
+        event.save()
+        send_after_commit(event)
+        _move_tally(options, delta)
     return vote
 
 
@@ -338,16 +368,18 @@ def _validated(ballot: Ballot, options: Sequence[Option], selection) -> tuple[st
         raise InvalidInput(selection_message(refused), field="selection") from refused
 
 
-def _move_tally(ballot: Ballot, options, *, old, new) -> None:
-    """Move the live count of an open ballot by one vote in one UPDATE (so two changes
-    in opposite directions lock the option rows in the same order) and tell the page.
-    Ranked ballots count first preferences live; the rounds come at close."""
+def _delta(ballot: Ballot, *, old, new) -> dict[str, int]:
+    """How one vote moves the live count: ranked ballots count first preferences live
+    (the rounds come at close)."""
     if ballot.kind == Kind.RANKED:
         old, new = old[:1], new[:1]
+    return {k: v for k, v in tally.apply_delta({}, old, new).items() if v}
+
+
+def _move_tally(options: Sequence[Option], delta: dict[str, int]) -> None:
+    """Move the live count of an open ballot in one UPDATE, so two changes in opposite
+    directions lock the option rows in the same order."""
     by_key = {o.key: o.pk for o in options}
-    delta = {k: v for k, v in tally.apply_delta({}, old, new).items() if v}
-    if not delta:
-        return
     Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(
         votes=F("votes")
         + Case(
@@ -356,5 +388,3 @@ def _move_tally(ballot: Ballot, options, *, old, new) -> None:
             output_field=IntegerField(),
         )
     )
-    totals = {o.key: o.votes for o in Option.objects.filter(ballot=ballot).only("code", "votes")}
-    events.ballot_tally(ballot, delta=delta, totals=totals)

@@ -101,9 +101,7 @@ def test_a_secret_ballot_shows_no_counts_until_it_closes(client, areas, topic, c
     assert "李秀英" not in json.dumps(detail, ensure_ascii=False)
 
 
-def test_an_open_ballot_shows_its_live_tally_and_the_voters_own_choice(
-    client, areas, topic, clerk
-):
+def test_an_open_ballot_shows_its_live_tally_and_the_voters_own_choice(client, areas, topic, clerk):
     ballot = make_ballot(topic, clerk, secret=False)
     user = voter(areas)
     cast(user, ballot, "no")

@@ -14,6 +14,7 @@ from demo.inbox import inbox_fill
 from demo.load import demo_delete, demo_exists, demo_load
 from demo.notices import notices_load
 from demo.opinions import opinion_voters_ensure, opinions_load
+from demo.voting import ballots_load
 
 
 class Command(BaseCommand):
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             notices_load()  # published today by the printed staff, for the resident's home
             opinions_load(seed=seed)  # a topic's opinion map with three groups
             consultation_load()  # the 议事厅: a topic in every phase
+            ballots_load(seed=seed)  # a ballot of each kind on those topics
         self.stdout.write(
             _(
                 "已生成示范区 %(district)s（种子 %(seed)s）：%(streets)s 个街道、"
