@@ -49,18 +49,18 @@ def vote_matrix(topic: Topic) -> VoteMatrix:
         .order_by("id")
         .values_list("id", flat=True)
     )
-    rows = StatementVote.objects.filter(statement_id__in=statement_ids).values_list(
-        "participant_id", "statement_id", "choice", "updated_at"
-    )
-    votes = list(rows)
+    on_topic = StatementVote.objects.filter(statement_id__in=statement_ids)
+    # read before the rows, so a vote cast in between makes the topic due again
+    seen = on_topic.aggregate(count=Count("id"), last=Max("updated_at"))
+    votes = list(on_topic.values_list("participant_id", "statement_id", "choice"))
     participants = sorted({row[0] for row in votes})
     row_of = {p: i for i, p in enumerate(participants)}
     col_of = {s: j for j, s in enumerate(statement_ids)}
     matrix = np.full((len(participants), len(statement_ids)), np.nan)
-    for participant, statement, choice, _changed in votes:
-        matrix[row_of[participant], col_of[statement]] = choice
-    last = max((row[3] for row in votes), default=None)
-    return VoteMatrix(matrix, participants, statement_ids, len(votes), last)
+    if votes:
+        rows, cols, choices = zip(*votes, strict=True)
+        matrix[[row_of[p] for p in rows], [col_of[s] for s in cols]] = choices
+    return VoteMatrix(matrix, participants, statement_ids, seen["count"], seen["last"])
 
 
 def compute_topic(topic: Topic) -> OpinionSnapshot:
