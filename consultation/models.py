@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 
@@ -12,7 +13,7 @@ from common.models import TimeStampedModel
 class Phase(models.TextChoices):
     COLLECT = "collect", _("征集")
     DELIBERATE = "deliberate", _("协商")
-    VOTE = "vote", _("表决")
+    VOTE = "vote", pgettext_lazy("phase", "表决")
     PUBLISH = "publish", _("公示")
     FOLLOW_UP = "follow_up", _("落实")
     CLOSED = "closed", _("已结束")
