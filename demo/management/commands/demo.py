@@ -88,7 +88,7 @@ class Command(BaseCommand):
             if inbox:  # two cases told live today, for the printed accounts' inboxes
                 notified = inbox_fill()
             notices_load()  # published today by the printed staff, for the resident's home
-            opinions_load(seed=seed)  # a topic's opinion map with three groups
+            opinions_load(seed=seed)  # a topic's opinion map, split by floor
             consultation_load()  # the 议事厅: a topic in every phase
             ballots_load(seed=seed)  # a ballot of each kind on those topics
         self.stdout.write(
