@@ -85,8 +85,7 @@ def _detail(request: HttpRequest, topic_id: int) -> dict:
 def topic_list(request: HttpRequest, status: str = "", phase: str = ""):
     """The topics of the areas you live or work in, of the areas above them and (staff)
     below them; newest activity first. `status`, `phase` narrow the list."""
-    topics = selectors.topic_list(user=request.user, status=status, phase=phase)
-    return [_topic_row(topic, request) for topic in topics]
+    return selectors.topic_list(user=request.user, status=status, phase=phase)
 
 
 @router.post(

@@ -9,7 +9,9 @@ from typing import Literal
 from ninja import Field, Schema
 
 from common.api_types import Text
+from consultation.access import topic_access
 from consultation.models import InitiatorKind, Phase, ProcedureStep, Stance
+from consultation.presenters import topic_text
 
 PhaseName = Literal[tuple(Phase.values)]  # type: ignore[valid-type]
 StanceName = Literal[tuple(Stance.values)]  # type: ignore[valid-type]
@@ -24,7 +26,7 @@ class AreaOut(Schema):
 
 class TopicOut(Schema):
     id: int
-    title: str
+    title: str = Field(description="读者不管理该议题时，身份证号和手机号已遮盖")
     area: AreaOut = Field(description="议事范围")
     status: str = Field(description="proposed 待审议 / agenda 已列入议程 / rejected / withdrawn")
     phase: str | None = Field(description="collect/deliberate/vote/publish/follow_up/closed")
@@ -33,6 +35,13 @@ class TopicOut(Schema):
     comment_count: int = 0
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_title(obj, context) -> str:
+        if isinstance(obj, dict):
+            return obj["title"]
+        title, _description = topic_text(obj, topic_access(context["request"].user))
+        return title
 
 
 class PhaseOut(Schema):

@@ -134,6 +134,7 @@ def topic_page(request, topic: Topic, *, status: int = 200, error: str = "", dra
         "threshold": threshold(topic) if topic.status == TopicStatus.PROPOSED else None,
         "supported": selectors.has_supported(topic, user),
         "may_support": topic.status == TopicStatus.PROPOSED
+        and user.resident_id is not None
         and access.lives_in_area(topic.area.code),
         "comments": comment_tree(comments),
         "stances": stance_counts(comments),

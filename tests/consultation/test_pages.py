@@ -13,7 +13,7 @@ from PIL import Image
 
 from consultation import phases
 from consultation.models import Comment, CommentStatus, Phase, Topic, TopicStatus
-from tests.consultation.conftest import GRID, open_topic, propose, resident_of
+from tests.consultation.conftest import COMMUNITY, GRID, open_topic, propose, resident_of
 
 
 def client_of(user) -> Client:
@@ -225,3 +225,54 @@ def test_english_pages_render(cast, topic):
         answer = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert answer.status_code == 200
         assert "议事讨论" not in answer.content.decode() and "议事厅" not in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_open_a_topic_for_a_resident_and_plan_its_phases(areas, cast):
+    clerk = client_of(cast["clerk"])
+    form = clerk.get(reverse("consultation:new")).content.decode()
+    assert 'name="raised_by"' in form and "发起议题" in form
+    posted = clerk.post(
+        reverse("consultation:create"),
+        {
+            "area": areas[COMMUNITY].pk,
+            "title": "小区绿化改造",
+            "description": "补种",
+            "initiator_kind": "resident",
+            "raised_by": "5号楼居民",
+            "client_id": str(uuid.uuid4()),
+        },
+    )
+    topic = Topic.objects.get()
+    assert posted.status_code == 302
+    assert (topic.status, topic.phase, topic.initiator_kind, topic.raised_by) == (
+        TopicStatus.AGENDA,
+        Phase.COLLECT,
+        "resident",
+        "5号楼居民",
+    )
+    planned = clerk.post(
+        reverse("consultation:plan", args=[topic.pk]),
+        {
+            "phase": "deliberate",
+            "opens_at": "2030-06-01T09:00",
+            "closes_at": "2030-06-10T18:00",
+        },
+    )
+    assert planned.status_code == 302
+    row = topic.phases.get(phase="deliberate")
+    assert (row.opens_at.year, row.closes_at.day) == (2030, 10)
+    bad = clerk.post(
+        reverse("consultation:plan", args=[topic.pk]),
+        {"phase": "vote", "opens_at": "明天", "closes_at": ""},
+    )
+    assert bad.status_code == 422 and "时间格式不正确" in bad.content.decode()
+    refused = client_of(cast["clerk_next_community"]).post(
+        reverse("consultation:create"),
+        {
+            "area": areas[COMMUNITY].pk,
+            "title": "越界",
+            "description": "x",
+        },
+    )
+    assert refused.status_code == 422 and Topic.objects.count() == 1

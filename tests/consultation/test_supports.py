@@ -200,3 +200,19 @@ def test_the_proposer_withdraws_before_the_agenda(areas, cast, neighbours):
     services.topic_withdraw(actor=cast["resident"], topic_id=topic.pk)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_supports_close_when_the_period_ends(areas, cast, neighbours):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    topic = propose(cast["resident"], areas[GRID])
+    Topic.objects.filter(pk=topic.pk).update(support_until=timezone.now() - dt.timedelta(minutes=1))
+    with pytest.raises(Conflict):
+        services.support_add(actor=neighbours[0], topic_id=topic.pk)
+    assert topic.supports.count() == 1
+    services.topic_accept(actor=cast["clerk"], topic_id=topic.pk)  # staff may still accept
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.AGENDA
