@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 
 from opinions import presenters, selectors, services
+from opinions.access import opinion_access
 from opinions.schemas import (
     CHOICE_NAMES,
     CHOICES,
@@ -63,9 +64,11 @@ def statement_vote(request: HttpRequest, payload: VoteIn, statement_id: int = To
 @router.get("/topics/{int:topic_id}/next", response=NextOut, summary="下一条观点")
 def statement_next(request: HttpRequest, topic_id: int = TopicId):
     """The statement to show you next: those that divide or unite the groups come first,
-    new ones get their turn; the same request again answers the same statement."""
+    new ones get their turn; the same request again answers the same statement. None for
+    a reader who does not take part, or once the map no longer takes votes."""
     topic = selectors.topic_get_for_user(request.user, topic_id)
-    statement = selectors.statement_next(request.user, topic)
+    votes = opinion_access(request.user).may_vote(topic)
+    statement = selectors.statement_next(request.user, topic) if votes else None
     return {
         "statement": presenters.statement_view(statement, request.user, {}) if statement else None,
         "remaining": selectors.remaining_count(request.user, topic),

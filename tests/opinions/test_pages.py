@@ -10,7 +10,7 @@ from django.urls import reverse
 from opinions import services
 from opinions.compute import compute_topic
 from opinions.models import Moderation, StatementVote
-from tests.opinions.conftest import GRID, resident_of
+from tests.opinions.conftest import GRID, make_topic, resident_of
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,36 @@ def test_the_topic_page_section_shows_the_map_to_readers_only(mapped, cast, rf):
     section = next(s for s in topic_sections(request, mapped) if s["name"] == "opinions")
     assert section["context"]["statements"] == 2
     assert sorted(size for _label, size in section["context"]["groups"]) == [6, 6]
+
+
+def test_a_reader_who_does_not_take_part_is_offered_nothing_to_vote_on(cast, areas):
+    # a resident of the next grid reads a grid's topic but does not take part in it
+    grid_topic = make_topic(areas[GRID], cast["clerk"], title="楼道堆物清理")
+    statement, _ = services.statement_add(
+        actor=cast["clerk"], topic_id=grid_topic.pk, text="先通知再清理"
+    )
+    reader = cast["resident_next_grid"]
+    assert api(reader, "get", f"/topics/{grid_topic.pk}/next").json()["statement"] is None
+    refused = api(reader, "post", f"/statements/{statement.pk}/vote", {"choice": "agree"})
+    assert refused.status_code == 403
+    offered = api(cast["resident"], "get", f"/topics/{grid_topic.pk}/next").json()
+    assert offered["statement"]["id"] == statement.pk
+
+
+def test_map_events_reach_the_topics_area_and_the_staff_above_only(mapped):
+    from realtime.models import Event
+
+    audiences = {tuple(e.audience) for e in Event.objects.filter(kind__startswith="opinion.")}
+    groups = {group for audience in audiences for group in audience}
+    assert ("area.310101001001", "staff.310101", "staff.310101001") in audiences
+    assert not any("310101001002" in group or "310101002" in group for group in groups)
+    payloads = [e.payload for e in Event.objects.filter(kind="opinion.updated")]
+    assert payloads and all(set(p) == {"topic", "groups", "placed"} for p in payloads)
+
+
+def test_the_moderation_queue_renders_in_english(mapped, cast):
+    client = client_for(cast["clerk"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("opinions:moderation"))
+    assert "Statements awaiting review" in page.text and "Approve" in page.text
+    assert "待审核的观点" not in page.text
