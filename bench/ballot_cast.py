@@ -238,7 +238,12 @@ def _summary(rounds: list) -> dict:
     return {
         "requests": requests,
         "ok": ok,
-        "statuses": {str(s): n for r, _b in rounds for s, n in r.statuses.items()},
+        "statuses": {
+            str(s): n
+            for s, n in sum(
+                (r.statuses for r, _b in rounds), start=type(rounds[0][0].statuses)()
+            ).items()
+        },
         "per_second": round(ok / seconds, 1),
         "rounds_per_second": [round(r.per_second, 1) for r, _b in rounds],
         "p50_ms": round(latencies[len(latencies) // 2], 1),

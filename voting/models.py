@@ -100,6 +100,10 @@ class Ballot(TimeStampedModel):
         return BallotState.OPEN if self.opened_at else BallotState.SCHEDULED
 
     @property
+    def state_label(self) -> str:
+        return BallotState(self.state).label
+
+    @property
     def is_open(self) -> bool:
         return self.state == BallotState.OPEN
 
