@@ -216,3 +216,31 @@ def test_supports_close_when_the_period_ends(areas, cast, neighbours):
     services.topic_accept(actor=cast["clerk"], topic_id=topic.pk)  # staff may still accept
     topic.refresh_from_db()
     assert topic.status == TopicStatus.AGENDA
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_supports_put_the_topic_on_the_agenda_once(areas, cast, neighbours, settings):
+    settings.CONSULTATION_SUPPORT_SHARE = 0.5  # three of six households
+    topic = propose(cast["resident"], areas[GRID])
+    errors = []
+
+    def support(user) -> None:
+        try:
+            services.support_add(actor=user, topic_id=topic.pk)
+        except Conflict:
+            pass  # the topic reached the agenda first: supports are closed
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=support, args=(user,)) for user in neighbours]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.AGENDA
+    assert topic.supports.count() == 3  # serialised by the row lock: later ones are refused
+    assert Event.objects.filter(kind="topic.agenda", payload__topic=topic.pk).count() == 1
