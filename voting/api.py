@@ -8,10 +8,13 @@ from ninja import Path, Query, Router, Status
 
 from common.api_types import problems
 from common.errors import NotFound
+from consultation.access import topic_access
+from consultation.models import Topic
 from voting import selectors, services, services_meeting
 from voting.access import BallotAccess, ballot_access_to_read
 from voting.models import Ballot
 from voting.schemas import (
+    BallotIn,
     BallotOut,
     CastIn,
     CastOut,
@@ -60,6 +63,28 @@ def _out(request: HttpRequest, ballot: Ballot) -> dict:
 @router.get("", response=list[BallotOut], summary="议题的表决")
 def ballot_list(request: HttpRequest, topic: int = Query(..., ge=1, le=MAX_ID)):
     return [_out(request, b) for b in selectors.ballot_list(user=request.user, topic_id=topic)]
+
+
+@router.post(
+    "", response={201: BallotOut, 200: BallotOut, **problems(403, 404, 422)}, summary="发起表决"
+)
+def ballot_create(request: HttpRequest, body: BallotIn):
+    """Staff of the topic's area create a ballot, scheduled by its dates (it opens by
+    itself, or by `POST /{id}/open`). A retry with the same client_id returns it."""
+    topic = Topic.objects.filter(topic_access(request.user).readable_q(), pk=body.topic).first()
+    if topic is None:
+        raise NotFound(_("议题不存在或您无权查看。"))
+    known = body.client_id and Ballot.objects.filter(client_id=body.client_id).exists()
+    ballot = services.ballot_create(
+        actor=request.user, topic=topic, kind=body.kind, question=body.question,
+        description=body.description, eligibility_rule=body.eligibility, channel=body.channel,
+        secret=body.secret, allow_change=body.allow_change,
+        options=[services.OptionIn(o.label, o.cost) for o in body.options],
+        min_choices=body.min_choices, max_choices=body.max_choices, budget=body.budget,
+        rules=services.rules_from(quorum=body.quorum, threshold=body.threshold, base=body.base),
+        opens_at=body.opens_at, closes_at=body.closes_at, client_id=body.client_id,
+    )  # fmt: skip
+    return Status(200 if known else 201, _out(request, ballot))
 
 
 @router.get("/{int:ballot_id}", response={200: BallotOut, **problems(404)}, summary="表决详情")

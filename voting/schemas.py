@@ -80,3 +80,31 @@ class MeetingIn(Schema):
     attended: int = Field(ge=1, le=1_000_000)
     counts: dict[str, int]
     minutes: Text = Field("", max_length=10_000)
+
+
+class OptionIn(Schema):
+    label: Text = Field(min_length=1, max_length=200)
+    cost: int = Field(0, ge=0, le=1_000_000_000, description="预算分配：费用（元）")
+
+
+class BallotIn(Schema):
+    topic: int = Field(ge=1)
+    kind: str = Field(description="yes_no / single / multiple / ranked / budget")
+    question: Text = Field(min_length=1, max_length=200)
+    description: Text = Field("", max_length=5000)
+    eligibility: str = Field(description="person / household / representatives")
+    channel: str = Field("online", description="online / meeting")
+    secret: bool = True
+    allow_change: bool = True
+    options: list[OptionIn] = Field(default_factory=list, max_length=50)
+    min_choices: int = Field(1, ge=1, le=50)
+    max_choices: int = Field(1, ge=1, le=50)
+    budget: int = Field(0, ge=0, le=1_000_000_000)
+    quorum: str | None = Field(
+        None, description="more_than_half / two_thirds / three_quarters / percent:<n>；空为不设"
+    )
+    threshold: str | None = Field(None, description="同上；空为得票最多者")
+    base: str = Field("cast", pattern="^(cast|eligible)$")
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    client_id: uuid.UUID | None = None

@@ -5,13 +5,20 @@ from django.http import HttpRequest
 
 from consultation.models import Topic
 from voting import selectors
+from voting.access import ballot_access
 
 
 def topic_section(request: HttpRequest, topic: Topic) -> dict | None:
+    """Shown to the topic's readers once it has a ballot; to its managers always (the
+    way to set one up)."""
     ballots = list(selectors.ballot_list(user=request.user, topic_id=topic.pk))
-    if not ballots:
+    may_create = ballot_access(request.user).may_create_for(topic)
+    if not ballots and not may_create:
         return None
-    return {"ballots": [selectors.ballot_view(user=request.user, ballot=b) for b in ballots]}
+    return {
+        "ballots": [selectors.ballot_view(user=request.user, ballot=b) for b in ballots],
+        "may_create": may_create,
+    }
 
 
 def register() -> None:

@@ -37,7 +37,7 @@ from voting.models import (
     Vote,
 )
 from voting.outcome import close_outcome
-from voting.rules import Rules, validate_rules
+from voting.rules import Base, Rules, share_named, validate_rules
 from voting.tally import YES_NO_KEYS, BallotSpec, OptionSpec, SelectionError
 
 
@@ -388,3 +388,16 @@ def _move_tally(options: Sequence[Option], delta: dict[str, int]) -> None:
             output_field=IntegerField(),
         )
     )
+
+
+def rules_from(*, quorum: str | None, threshold: str | None, base: str = "cast") -> Rules:
+    """A rule set from a form's or a request's choices (share names as voting.rules reads
+    them: more_than_half, two_thirds, three_quarters, percent:<n>; empty for none)."""
+    try:
+        return Rules(
+            quorum=share_named(quorum) if quorum else None,
+            threshold=share_named(threshold) if threshold else None,
+            base=Base(base),
+        )
+    except ValueError as exc:
+        raise InvalidInput(_("法定参与或通过比例的设置无效。"), field="rules") from exc

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from voting import views, views_results
+from voting import views, views_create, views_results
 
 app_name = "voting"
 
 urlpatterns = [
+    path("new/<int:topic_pk>/", views_create.ballot_new, name="new"),
     path("<int:pk>/", views.ballot_page, name="ballot"),
     path("<int:pk>/cast/", views.ballot_cast, name="cast"),
     path("<int:pk>/change/", views.ballot_change, name="change"),
