@@ -109,6 +109,8 @@ HTTP_UPLOAD_PATHS = [
     r"^/api/v1/cases/(on-spot|\d+/photos|\d+/handle)$",
     r"^/open311/v2/requests\.(json|xml)$",
     r"^/notices/(new|\d+/edit)/$",  # notice attachments (notices.attachments)
+    r"^/topics/(create|actions/\d+/update)/$",  # topic files, follow-up photos
+    r"^/api/v1/consultation/actions/\d+/updates$",
 ]
 # A body that pauses longer than this, or averages less than HTTP_BODY_MIN_RATE bytes/s
 # after its first HTTP_BODY_IDLE_SECONDS, is cut with 408 (a slow-sending client holds

@@ -4,6 +4,7 @@ Everything is scoped by consultation.access: a topic the user may not read is 40
 one that does not exist; a write they may not make is 403 with the reason."""
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Router, Status
 from ninja.files import UploadedFile
@@ -26,6 +27,7 @@ from consultation.threshold import threshold
 from feedback.models import Category
 from feedback.photos import prepare
 from grid.models import Area
+from notices.downloads import attachment_response
 
 router = Router(tags=["consultation"])
 MAX_ID = 2**63 - 1
@@ -67,6 +69,20 @@ def _detail(request: HttpRequest, topic_id: int) -> dict:
         "decision_reason": topic.decision_reason,
         "support_until": topic.support_until,
         "phases": list(topic.phases.order_by("id")),
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "size": a.size,
+                "content_type": a.content_type,
+                "url": request.build_absolute_uri(
+                    reverse(
+                        "api:topic_attachment", kwargs={"topic_id": topic.pk, "attachment_id": a.pk}
+                    )
+                ),
+            }
+            for a in topic.attachments.all()
+        ],
         "threshold": t.__dict__ if t else None,
         "supported": selectors.has_supported(topic, request.user),
         "takes_part": access.takes_part(topic),
@@ -118,6 +134,23 @@ def topic_create(request: HttpRequest, payload: s.TopicIn):
 @router.get(TOPIC, response=s.TopicDetailOut, summary="议题详情")
 def topic_detail(request: HttpRequest, topic_id: int = Path(..., ge=1, le=MAX_ID)):
     return _detail(request, topic_id)
+
+
+@router.get(
+    TOPIC + "/attachments/{int:attachment_id}",
+    url_name="topic_attachment",
+    openapi_extra={"responses": {200: {"description": "附件文件"}}},
+    summary="下载议题附件",
+)
+def topic_attachment(
+    request: HttpRequest,
+    topic_id: int = Path(..., ge=1, le=MAX_ID),
+    attachment_id: int = Path(..., ge=1, le=MAX_ID),
+):
+    found = _readable(request, topic_id).attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound(_("附件不存在或您无权查看。"))
+    return attachment_response(found)
 
 
 @router.post(

@@ -1,9 +1,13 @@
 """Consultation (协商议事): topics raised by residents or staff, put on the agenda,
 deliberated and decided in phases (六事: 提事 → 定事 → 议事 → 决事 → 办事 → 评事)."""
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -89,6 +93,34 @@ class Topic(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+def attachment_path(attachment: "TopicAttachment", filename: str) -> str:
+    """A random stored name: the file is reached only through the access-checked view."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"consultation/files/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class TopicAttachment(models.Model):
+    """A file attached to a topic's description (checked and stripped of metadata by
+    notices.attachments.prepare), served to the topic's readers only."""
+
+    topic = models.ForeignKey(Topic, models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class TopicPhase(models.Model):

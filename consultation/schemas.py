@@ -65,12 +65,21 @@ class RatingOut(Schema):
     mine: int | None = Field(None, description="本人的评分")
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="上传时的文件名")
+    size: int
+    content_type: str
+    url: str = Field(description="下载地址（需登录，仅限能查看该议题的用户）")
+
+
 class TopicDetailOut(TopicOut):
     description: str
     raised_by: str
     decision_reason: str = Field(description="审议意见；未列入时为公开的理由")
     support_until: dt.datetime | None
     phases: list[PhaseOut]
+    attachments: list[AttachmentOut]
     threshold: ThresholdOut | None = Field(None, description="待审议时的联署进度")
     supported: bool = Field(description="本人（本人的户籍档案）已联署")
     takes_part: bool

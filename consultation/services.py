@@ -9,8 +9,10 @@ client_id; a second support by the same resident is recognised by the constraint
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,12 +26,14 @@ from consultation.models import (
     Phase,
     SupportSource,
     Topic,
+    TopicAttachment,
     TopicPhase,
     TopicStatus,
     TopicSupport,
 )
 from consultation.threshold import is_adult, threshold
 from grid.models import Area, AreaLevel, Resident, ResidentStatus
+from notices.attachments import MAX_FILES, PreparedAttachment
 
 TOPIC_AREA_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID)
 TITLE_MAX, DESCRIPTION_MAX, REASON_MAX = 120, 5000, 500
@@ -59,6 +63,23 @@ def _check_topic_text(title: str, description: str) -> tuple[str, str]:
 def _check_area(area: Area) -> None:
     if area.level not in TOPIC_AREA_LEVELS:
         raise InvalidInput(_("议事范围须是街道、社区或网格。"), field="area")
+
+
+def _check_attachments(attachments: Sequence[PreparedAttachment]) -> None:
+    if len(attachments) > MAX_FILES:
+        raise InvalidInput(_("每个议题最多 %(n)d 个附件。") % {"n": MAX_FILES}, field="attachments")
+
+
+def _attach(topic: Topic, attachments: Sequence[PreparedAttachment]) -> None:
+    for prepared in attachments:
+        attachment = TopicAttachment(
+            topic=topic,
+            original_name=prepared.name,
+            size=prepared.size,
+            content_type=prepared.content_type,
+        )
+        attachment.file.save(prepared.name, ContentFile(prepared.data), save=False)
+        attachment.save()
 
 
 def locked_topic(topic_id: int) -> Topic:
@@ -96,7 +117,13 @@ def idempotent(create, actor: User, client_id: uuid.UUID | None, model=Topic, ow
 
 
 def topic_propose(
-    *, actor: User, area: Area, title: str, description: str, client_id: uuid.UUID | None = None
+    *,
+    actor: User,
+    area: Area,
+    title: str,
+    description: str,
+    client_id: uuid.UUID | None = None,
+    attachments: Sequence[PreparedAttachment] = (),
 ) -> tuple[Topic, bool]:
     """提事: a resident (or grid worker) proposes a topic for an area they take part in;
     it waits for supports (or staff) to reach the agenda. The proposer's own support
@@ -106,6 +133,7 @@ def topic_propose(
     if not access.takes_part_in_area(area.code):
         raise InvalidInput(_("您只能在自己居住或工作的区域提出议题。"), field="area")
     title, description = _check_topic_text(title, description)
+    _check_attachments(attachments)
 
     def create() -> Topic:
         topic = Topic.objects.create(
@@ -117,6 +145,7 @@ def topic_propose(
             support_until=timezone.now() + dt.timedelta(days=settings.CONSULTATION_SUPPORT_DAYS),
             client_id=client_id,
         )
+        _attach(topic, attachments)
         events.topic_emit(topic, events.TOPIC_PROPOSE)
         resident = _supporting_resident(actor, topic, quiet=True)
         if resident is not None:
@@ -135,6 +164,7 @@ def topic_open(
     initiator_kind: str = InitiatorKind.STAFF,
     raised_by: str = "",
     client_id: uuid.UUID | None = None,
+    attachments: Sequence[PreparedAttachment] = (),
 ) -> tuple[Topic, bool]:
     """Staff open a topic directly on the agenda, in collection (a matter raised at the
     office by a resident or a grid worker is entered here, `raised_by` says by whom)."""
@@ -148,6 +178,7 @@ def topic_open(
     raised_by = clean_text(
         raised_by, field="raised_by", label=_("提出人"), maximum=100, required=False
     )
+    _check_attachments(attachments)
 
     def create() -> Topic:
         now = timezone.now()
@@ -165,6 +196,7 @@ def topic_open(
             client_id=client_id,
         )
         TopicPhase.objects.create(topic=topic, phase=Phase.COLLECT, opened_at=now)
+        _attach(topic, attachments)
         events.topic_emit(topic, events.TOPIC_PROPOSE)
         return topic
 

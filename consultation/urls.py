@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/procedure/save/", actions.procedure_save, name="procedure_save"),
     path("<int:pk>/actions/", actions.action_create, name="action_create"),
     path("<int:pk>/rate/", actions.rate, name="rate"),
+    path("<int:pk>/files/<int:attachment_pk>/", pages.attachment, name="attachment"),
     path("comments/<int:comment_id>/report/", actions.comment_report, name="report"),
     path("comments/<int:comment_id>/moderate/", actions.comment_moderate, name="moderate"),
     path("amendments/<int:amendment_id>/decide/", actions.amendment_decide, name="amend_decide"),

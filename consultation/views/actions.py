@@ -27,6 +27,7 @@ from consultation.views.pages import (
 from feedback.models import Category
 from feedback.photos import prepare
 from grid.models import Area
+from notices.attachments import prepare as prepare_attachment
 
 
 def _client_id(request: HttpRequest) -> uuid.UUID | None:
@@ -83,6 +84,10 @@ def topic_create(request: HttpRequest) -> HttpResponse:
             "title": post.get("title", ""),
             "description": post.get("description", ""),
             "client_id": _client_id(request),
+            "attachments": [
+                prepare_attachment(f.read(), name=f.name)
+                for f in request.FILES.getlist("attachments")
+            ],
         }
         if topic_access(request.user).may_manage_area(area.code):
             topic, _created = services.topic_open(

@@ -31,6 +31,8 @@ from consultation.sections import topic_sections
 from consultation.threshold import threshold
 from feedback.models import Category
 from grid.models import Area, AreaLevel
+from notices.attachments import MAX_FILES
+from notices.downloads import attachment_response
 
 PAGE_SIZE = 20
 LIST_FILTERS = {
@@ -83,6 +85,7 @@ def topic_form_page(request, *, status: int = 200, error: str = "", draft=None) 
         "error": error,
         "draft": draft or {},
         "client_id": (draft or {}).get("client_id") or uuid.uuid4(),
+        "max_files": MAX_FILES,
     }
     return render(request, "consultation/form.html", context, status=status)
 
@@ -142,6 +145,7 @@ def topic_page(request, topic: Topic, *, status: int = 200, error: str = "", dra
         "debate_open": topic.status in (TopicStatus.PROPOSED, TopicStatus.AGENDA)
         and topic.phase in DEBATE_PHASES,
         "amendments": list(topic.amendments.select_related("author")),
+        "attachments": list(topic.attachments.all()),
         "amendable": topic.status == TopicStatus.AGENDA and topic.phase == Phase.COLLECT,
         "decides_amendments": may_decide_amendments(user, topic),
         "procedure": selectors.procedure_of(topic),
@@ -218,6 +222,16 @@ def procedure_page(request, topic, *, step, record=None, draft=None, error="", s
         "error": error,
     }
     return render(request, "consultation/procedure.html", context, status=status)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A topic's file for whoever may read the topic; anyone else 404."""
+    topic = readable_topic(request, pk)
+    found = topic.attachments.filter(pk=attachment_pk).first()
+    if found is None:
+        raise Http404
+    return attachment_response(found)
 
 
 @login_required

@@ -276,3 +276,55 @@ def test_staff_open_a_topic_for_a_resident_and_plan_its_phases(areas, cast):
         },
     )
     assert refused.status_code == 422 and Topic.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_topic_carries_attachments_for_its_readers_only(areas, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.notices.conftest import PDF
+
+    picture = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (31.0, 14.0, 0.0)}
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(picture, "JPEG", exif=exif)
+    files = [
+        SimpleUploadedFile("方案.pdf", PDF, content_type="application/pdf"),
+        SimpleUploadedFile("现场.jpg", picture.getvalue(), content_type="image/jpeg"),
+    ]
+    clerk = client_of(cast["clerk"])
+    clerk.post(
+        reverse("consultation:create"),
+        {
+            "area": areas[GRID].pk,
+            "title": "加装电梯",
+            "description": "见附件",
+            "attachments": files,
+        },
+    )
+    topic = Topic.objects.get()
+    pdf, jpg = topic.attachments.order_by("id")
+    assert (pdf.original_name, pdf.content_type) == ("方案.pdf", "application/pdf")
+    assert not Image.open(jpg.file.open("rb")).getexif().get_ifd(0x8825)
+    page = client_of(cast["resident"]).get(reverse("consultation:detail", args=[topic.pk]))
+    assert "方案.pdf" in page.content.decode()
+    url = reverse("consultation:attachment", args=[topic.pk, pdf.pk])
+    assert client_of(cast["resident"]).get(url).status_code == 200
+    assert client_of(cast["resident_next_street"]).get(url).status_code == 404
+    api = client_of(cast["resident"]).get(f"/api/v1/consultation/topics/{topic.pk}").json()
+    assert [a["name"] for a in api["attachments"]] == ["方案.pdf", "现场.jpg"]
+    api_url = f"/api/v1/consultation/topics/{topic.pk}/attachments/{pdf.pk}"
+    assert client_of(cast["resident"]).get(api_url).status_code == 200
+    assert client_of(cast["clerk_next_community"]).get(api_url).status_code == 404
+    bad = clerk.post(
+        reverse("consultation:create"),
+        {
+            "area": areas[GRID].pk,
+            "title": "假文件",
+            "description": "x",
+            "attachments": [
+                SimpleUploadedFile("病毒.pdf", b"MZ\x90\x00", content_type="application/pdf")
+            ],
+        },
+    )
+    assert bad.status_code == 422 and Topic.objects.count() == 1
