@@ -3,10 +3,13 @@ the map — computed in the background by the served app's scheduler — appears
 with their own group, drawn by the ECharts the app serves itself. Screenshots in
 var/screenshots."""
 
+import re
+
 import pytest
 
 from accounts.models import Role
 from opinions import services
+from opinions.compute import compute_topic
 from tests.e2e.conftest import browser, foreign_requests, screenshot
 from tests.e2e.served import start, stop
 from tests.factories import user_with_role
@@ -15,6 +18,7 @@ from tests.opinions.conftest import COMMUNITY, GRID, make_topic, resident_of
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["browser"]
 
+CJK = re.compile(r"[\u3400-\u9fff]")
 STATEMENTS = (
     "加装电梯能让高层的老人方便出门",
     "电梯井会挡住一楼的采光和通风",
@@ -44,7 +48,9 @@ def topic_with_camps(areas):
     for i in range(10):
         neighbour = resident_of(areas, GRID, f"邻居{i}")
         upper = i < 5
-        for statement, choice in zip(statements, (1 if upper else -1, -1 if upper else 1, 1), strict=True):
+        for statement, choice in zip(
+            statements, (1 if upper else -1, -1 if upper else 1, 1), strict=True
+        ):
             services.statement_vote(actor=neighbour, statement_id=statement.pk, choice=choice)
     resident = resident_of(areas, GRID, "李秀英")
     return topic, resident
@@ -86,3 +92,26 @@ def test_a_resident_votes_through_the_statements_and_sees_the_map(
     assert "施工期间要保证居民出行安全" in region.split("各组共识")[1]
     assert widths[0] <= widths[1]
     assert foreign == []
+
+
+def test_the_map_in_english_on_a_phone(browser, opinion_server, topic_with_camps):
+    topic, resident = topic_with_camps
+    services.statement_vote(actor=resident, statement_id=topic.statements.first().pk, choice=1)
+    compute_topic(topic)
+    cookie = opinion_server.session_cookie(resident)
+
+    def read(page, requests):
+        page.context.add_cookies([cookie, {**cookie, "name": "django_language", "value": "en"}])
+        page.goto(f"{opinion_server.url}/opinions/topic/{topic.pk}/")
+        page.locator("#opinion-chart canvas").first.wait_for()
+        screenshot(page, "opinions-map-english-phone")
+        main = page.locator("main").inner_text()
+        return main, page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+    main, widths = browser.run(read, locale="en-US")
+    assert "Opinion groups" in main and "What every group agrees on" in main
+    chrome = main
+    for text in (*STATEMENTS, topic.title, topic.area.name):
+        chrome = chrome.replace(text, "")
+    assert not CJK.search(chrome), CJK.findall(chrome)
+    assert widths[0] <= widths[1]
