@@ -234,3 +234,10 @@ def test_the_moderation_queue_renders_in_english(mapped, cast):
     page = client.get(reverse("opinions:moderation"))
     assert "Statements awaiting review" in page.text and "Approve" in page.text
     assert "待审核的观点" not in page.text
+
+
+def test_the_topic_page_links_to_the_map(mapped, cast):
+    page = client_for(cast["resident"]).get(reverse("consultation:detail", args=[mapped.pk]))
+    assert page.status_code == 200
+    assert reverse("opinions:topic", args=[mapped.pk]) in page.text
+    assert "2 条观点" in page.text and "第 A 组 · 6 人" in page.text
