@@ -1,6 +1,8 @@
 """The count at close: the ballot papers through the tally engine, the electorate from
 the register, the outcome with its arithmetic written to the ballot and its options."""
 
+import random
+
 from voting import eligibility, tally
 from voting.models import Ballot, Choice, Option
 from voting.rules import Rules, decide
@@ -12,6 +14,20 @@ def close_outcome(ballot: Ballot, spec: BallotSpec) -> None:
     papers = Choice.objects.filter(ballot=ballot).values_list("selection", flat=True)
     counted = tally.count(spec, list(papers))
     _record(ballot, spec, counted, eligibility.eligible_count(ballot))
+    if ballot.secret:
+        shuffle_papers(ballot)
+
+
+def shuffle_papers(ballot: Ballot) -> None:
+    """Write a secret ballot's papers again in random order with new keys: while it was
+    open they lay in the table in the order they were cast, which an operator could lay
+    beside the votes' times. The receipts stay, so a voter can still check theirs."""
+    papers = list(Choice.objects.filter(ballot=ballot).values_list("selection", "receipt"))
+    random.SystemRandom().shuffle(papers)
+    Choice.objects.filter(ballot=ballot).delete()
+    Choice.objects.bulk_create(
+        Choice(ballot=ballot, selection=selection, receipt=receipt) for selection, receipt in papers
+    )
 
 
 def meeting_outcome(ballot: Ballot, spec: BallotSpec, *, attended: int, expected: int,

@@ -106,3 +106,19 @@ def test_a_signed_off_result_cannot_be_changed(areas, topic, clerk):
     meeting_sign_off(actor=user_with_role("clerk", areas[COMMUNITY]), ballot=ballot)
     with pytest.raises(Conflict):
         meeting_enter(actor=clerk, ballot=ballot, **values)
+
+
+def test_a_secret_ballots_papers_are_rewritten_at_close_and_receipts_still_check(
+    areas, topic, clerk
+):
+    from voting.models import Choice
+    from voting.selectors import receipt_counted
+
+    ballot = make_ballot(topic, clerk, secret=True)
+    receipts = [cast(voter(areas), ballot, choice).receipt for choice in ("yes", "no", "yes")]
+    before = set(Choice.objects.filter(ballot=ballot).values_list("pk", flat=True))
+    ballot = services.ballot_close(ballot=ballot, actor=clerk)
+    after = set(Choice.objects.filter(ballot=ballot).values_list("pk", flat=True))
+    assert len(after) == 3 and not before & after
+    assert all(receipt_counted(ballot=ballot, code=code) for code in receipts)
+    assert ballot.outcome["counts"] == {"yes": 2, "no": 1, "abstain": 0}
