@@ -43,8 +43,10 @@ def statement_add(
             events.statement_emit(statement)
     except IntegrityError:
         first = Statement.objects.filter(client_id=client_id, author=actor).first()
-        if client_id is None or first is None:
+        if client_id is None:
             raise
+        if first is None:  # someone else's key: refused, never theirs returned
+            raise Conflict(_("该提交编号已被使用，请刷新页面后重试。"), field="client_id") from None
         return first, False
     return statement, True
 

@@ -135,6 +135,17 @@ def test_a_statement_sent_twice_is_added_once(topic, cast):
     assert (created, created_again, again.pk) == (True, False, first.pk)
 
 
+def test_another_persons_client_id_is_refused(topic, cast):
+    key = uuid.uuid4()
+    services.statement_add(
+        actor=cast["resident"], topic_id=topic.pk, text="先修楼道", client_id=key
+    )
+    with pytest.raises(Conflict):
+        services.statement_add(
+            actor=cast["grid_worker"], topic_id=topic.pk, text="别的", client_id=key
+        )
+
+
 def test_pending_statements_are_announced_to_moderators_only(topic, cast):
     statement, _ = services.statement_add(
         actor=cast["resident"], topic_id=topic.pk, text="先听听一楼的意见"
