@@ -185,7 +185,9 @@ def amendment_propose(
         amendment = Amendment.objects.create(
             topic=topic, author=actor, text=text, reason=reason, client_id=client_id
         )
-        events.topic_emit(topic, events.TOPIC_AMENDMENT, amendment=amendment.pk)
+        events.topic_emit(
+            topic, events.TOPIC_AMENDMENT, amendment=amendment.pk, amendment_status=amendment.status
+        )
         return amendment
 
     return idempotent(create, actor, client_id, model=Amendment, owner="author")
@@ -219,5 +221,7 @@ def amendment_decide(*, actor: User, amendment_id: int, accept: bool, answer: st
     amendment.status = AmendmentStatus.ACCEPTED if accept else AmendmentStatus.DECLINED
     amendment.answer, amendment.decided_by, amendment.decided_at = answer, actor, timezone.now()
     amendment.save()
-    events.topic_emit(topic, events.TOPIC_AMENDMENT, amendment=amendment.pk)
+    events.topic_emit(
+        topic, events.TOPIC_AMENDMENT, amendment=amendment.pk, amendment_status=amendment.status
+    )
     return amendment

@@ -39,7 +39,7 @@ def topic_audience(area_code: str) -> list[str]:
 
 def topic_emit(topic: Topic, kind: str, **extra: int | str | None) -> int:
     """Write the event of `kind` for `topic` to the outbox; sent after commit. `extra`
-    adds ids (a comment's, an action's), never text."""
+    adds ids (a comment's, an action's) and an amendment's status, never text."""
     if kind not in TOPIC_EVENT_KINDS:
         raise ValueError(f"not a topic event: {kind}")
     return emit(

@@ -12,7 +12,9 @@ from realtime.models import Event
 from tests.consultation.conftest import GRID, open_topic
 
 RECEIVERS = {"resident", "grid_worker", "clerk", "supervisor"}
-PAYLOAD_KEYS = {"topic", "area", "status", "phase", "comment", "action", "amendment"}
+PAYLOAD_KEYS = {
+    "topic", "area", "status", "phase", "comment", "action", "amendment", "amendment_status",
+}  # fmt: skip
 
 
 @pytest.mark.django_db
