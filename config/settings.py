@@ -443,7 +443,10 @@ BALLOT_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_BALLOT_INTERVAL", "0"))
 # --- notifications --------------------------------------------------------------------
 # The inbox is filled from the outbox by notifications.projector: each domain names its
 # recipient rules and its texts (notifications sits below the domains).
-NOTIFICATION_SOURCES = ["feedback.notify.case_notifications", "consultation.notify.topic_notifications"]
+NOTIFICATION_SOURCES = [
+    "feedback.notify.case_notifications",
+    "consultation.notify.topic_notifications",
+]
 NOTIFICATION_TEXTS = ["feedback.notify.TEXTS", "consultation.notify.TEXTS"]
 # Embedded mode: project the outbox into the inboxes every N seconds and send the due
 # outside messages every M seconds, from the web process (0 turns each off; production
