@@ -36,9 +36,12 @@ def test_the_demo_topics_on_a_phone_in_both_languages(browser, live_server):
     debate = Topic.objects.get(title__startswith="垃圾分类亭选址").pk
     pages = {"list": "/topics/", "follow-up": f"/topics/{green}/", "debate": f"/topics/{debate}/"}
 
+    blocked: list[str] = []  # console errors: the CSP's refusals among them
+
     def tour(username: str, language: str, extra: dict):
         def run(page, requests):
             page.context.add_cookies([cookies[username]])
+            page.on("console", lambda m: m.type == "error" and blocked.append(m.text))
             seen = {}
             for name, path in (pages | extra).items():
                 page.goto(f"{live_server.url}{path}")
@@ -64,3 +67,4 @@ def test_the_demo_topics_on_a_phone_in_both_languages(browser, live_server):
     for name, ((scroll, width), chrome, _text) in seen.items():
         assert scroll <= width, name
         assert [c for c in chrome if CJK.search(c)] == [], name
+    assert [m for m in blocked if "Content Security Policy" in m] == []
