@@ -8,6 +8,7 @@ from consultation.models import (
     Comment,
     CommentStatus,
     FollowUpAction,
+    ModerationLog,
     ProcedureRecord,
     Rating,
     Topic,
@@ -90,6 +91,16 @@ def moderation_queue(*, user: User) -> QuerySet[Comment]:
         )
         .select_related("topic", "author")
         .order_by("-status", "id")
+    )
+
+
+def moderation_log(*, user: User, limit: int = 50) -> list[ModerationLog]:
+    """The latest hides and restores on the topics the user manages, with their reasons."""
+    managed = Topic.objects.filter(topic_access(user).managed_q())
+    return list(
+        ModerationLog.objects.filter(comment__topic__in=managed)
+        .select_related("comment__topic", "actor")
+        .order_by("-at", "-id")[:limit]
     )
 
 

@@ -181,7 +181,8 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         return refused(request, _("只有社区和街道工作人员可以审核评论。"))
     comments = list(selectors.moderation_queue(user=request.user)[:200])
     rows = [{"comment": c, "body": mask_free_text(c.body), "author": c.author} for c in comments]
-    return render(request, "consultation/moderation.html", {"rows": rows})
+    context = {"rows": rows, "log": selectors.moderation_log(user=request.user)}
+    return render(request, "consultation/moderation.html", context)
 
 
 @login_required

@@ -126,6 +126,10 @@ def test_comments_replies_reports_and_moderation_on_the_pages(areas, cast, topic
     )
     page = resident.get(reverse("consultation:detail", args=[topic.pk])).content.decode()
     assert "已被管理员隐藏" in page and "赞成划线" not in page
+    log = client_of(cast["supervisor"]).get(reverse("consultation:moderation")).content.decode()
+    assert "核实为不实信息" in log and "因举报待审核" in log
+    other = client_of(cast["supervisor_next_street"]).get(reverse("consultation:moderation"))
+    assert "核实为不实信息" not in other.content.decode()
     refused = client_of(cast["clerk_next_community"]).post(
         reverse("consultation:moderate", args=[comment.pk]), {"action": "restore", "reason": "x"}
     )
