@@ -23,6 +23,10 @@ def topic_section(request: HttpRequest, topic: Topic) -> dict | None:
         "groups": [(g["label"], g["size"]) for g in snapshot.groups] if snapshot else [],
         "consensus": len(snapshot.consensus) if snapshot else 0,
         "may_vote": access.may_vote(topic),
+        # what waits for the moderators, counted for them only
+        "pending": Statement.objects.filter(topic=topic, state=Moderation.PENDING).count()
+        if access.moderates(topic)
+        else 0,
     }
 
 

@@ -241,3 +241,6 @@ def test_the_topic_page_links_to_the_map(mapped, cast):
     assert page.status_code == 200
     assert reverse("opinions:topic", args=[mapped.pk]) in page.text
     assert "2 条观点" in page.text and "第 A 组 · 6 人" in page.text
+    assert "条观点待审核" not in page.text
+    staff = client_for(cast["clerk"]).get(reverse("consultation:detail", args=[mapped.pk]))
+    assert "1 条观点待审核" in staff.text
