@@ -18,4 +18,6 @@ export GONGZHI_NOTIFY_INTERVAL=${GONGZHI_NOTIFY_INTERVAL:-2}
 export GONGZHI_NOTIFY_SEND_INTERVAL=${GONGZHI_NOTIFY_SEND_INTERVAL:-10}
 # opinion maps of topics with new votes, every 10 s
 export GONGZHI_OPINION_INTERVAL=${GONGZHI_OPINION_INTERVAL:-10}
+# ballots open and close on their dates, checked every 30 s
+export GONGZHI_BALLOT_INTERVAL=${GONGZHI_BALLOT_INTERVAL:-30}
 exec .venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" --log-level warning
