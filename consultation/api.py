@@ -6,7 +6,7 @@ one that does not exist; a write they may not make is 403 with the reason."""
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Path, Router, Status
+from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -189,6 +189,30 @@ def topic_paper_support(
         "topic": _detail(request, topic_id),
     }
     return Status(201 if created else 200, body)
+
+
+@router.get(
+    TOPIC + "/paper-signers", response=list[s.SignerOut], summary="查找纸质联署的签名人（工作人员）"
+)
+def topic_paper_signers(
+    request: HttpRequest,
+    topic_id: int = Path(..., ge=1, le=MAX_ID),
+    name: str = Query(..., min_length=1, max_length=50),
+):
+    """Residents of the topic's scope whose name contains `name`, among those the user
+    may read in the register; empty for anyone who does not manage the topic."""
+    topic = _readable(request, topic_id)
+    signers = selectors.paper_signers(user=request.user, topic=topic, name=name)
+    supported = set(topic.supports.values_list("resident_id", flat=True))
+    return [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "address": f"{r.household.building.address} {r.household.room}",
+            "supported": r.pk in supported,
+        }
+        for r in signers
+    ]
 
 
 @router.post(TOPIC + "/accept", response=s.TopicDetailOut, summary="列入议程（工作人员）")

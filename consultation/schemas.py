@@ -114,6 +114,13 @@ class PaperSupportIn(Schema):
     resident_id: int = Field(..., ge=1, le=2**63 - 1)
 
 
+class SignerOut(Schema):
+    id: int = Field(description="居民档案编号，录入纸质联署时用")
+    name: str
+    address: str
+    supported: bool
+
+
 class SupportOut(Schema):
     id: int
     source: str

@@ -195,3 +195,33 @@ def test_a_topic_outside_ones_area_or_level_is_refused(areas, cast):
         )
         assert answer.status_code == 422, code
     assert not Topic.objects.exists()
+
+
+@pytest.mark.django_db
+def test_paper_signers_are_found_by_staff_only(areas, cast, settings):
+    settings.CONSULTATION_SUPPORT_SHARE = 1
+    signer = resident_of(areas, GRID, "孙丽")
+    created = client_of(cast["resident"]).post(
+        f"{API}/topics",
+        {"area_code": GRID, "title": "t", "description": "d"},
+        content_type="application/json",
+    )
+    topic_id = created.json()["id"]
+    found = client_of(cast["clerk"]).get(f"{API}/topics/{topic_id}/paper-signers?name=孙")
+    assert [(r["name"], r["supported"]) for r in found.json()] == [("孙丽", False)]
+    added = client_of(cast["clerk"]).post(
+        f"{API}/topics/{topic_id}/paper-supports",
+        {"resident_id": signer.resident_id},
+        content_type="application/json",
+    )
+    assert added.status_code == 201 and added.json()["source"] == "paper"
+    assert (
+        client_of(cast["resident"]).get(f"{API}/topics/{topic_id}/paper-signers?name=孙").json()
+        == []
+    )
+    assert (
+        client_of(cast["resident_next_street"])
+        .get(f"{API}/topics/{topic_id}/paper-signers?name=孙")
+        .status_code
+        == 404
+    )
