@@ -90,7 +90,7 @@ def moderation_queue(*, user: User) -> QuerySet[Comment]:
             topic__in=Topic.objects.filter(managed),
         )
         .select_related("topic", "author")
-        .order_by("-status", "id")
+        .order_by("status", "id")  # "pending" before "visible"
     )
 
 

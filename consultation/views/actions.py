@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import DomainError, InvalidInput, NotFound
 from consultation import discussion, follow_up, phases, services
+from consultation.access import topic_access
 from consultation.models import Amendment, Comment, FollowUpAction
 from consultation.views.pages import (
     procedure_page,
@@ -71,8 +72,6 @@ def _run(request: HttpRequest, pk: int, write: Callable[[], object], done: str) 
 @require_POST
 def topic_create(request: HttpRequest) -> HttpResponse:
     """Propose (residents, grid workers) or open on the agenda (staff over the area)."""
-    from consultation.access import topic_access
-
     post = request.POST
     area = Area.objects.filter(pk=_digits(post.get("area"))).defer("boundary").first()
     try:

@@ -176,3 +176,19 @@ def test_amendments_only_during_collection(cast, topic):
         discussion.amendment_propose(
             actor=cast["resident_next_grid"], topic_id=topic.pk, text="新文本"
         )
+
+
+@pytest.mark.django_db
+def test_the_queue_puts_comments_hidden_by_reports_first(areas, cast, topic, settings):
+    from consultation.selectors import moderation_queue
+
+    settings.CONSULTATION_REPORTS_TO_HIDE = 2
+    reported_once = say(cast["resident"], topic, "有点偏激")
+    hidden = say(cast["resident"], topic, "人身攻击")
+    for reporter in (cast["grid_worker"], cast["clerk"]):
+        discussion.comment_report(actor=reporter, comment_id=hidden.pk)
+    discussion.comment_report(actor=cast["grid_worker"], comment_id=reported_once.pk)
+    queue = list(moderation_queue(user=cast["supervisor"]))
+    assert [c.pk for c in queue] == [hidden.pk, reported_once.pk]
+    assert list(moderation_queue(user=cast["supervisor_next_street"])) == []
+    assert list(moderation_queue(user=cast["resident"])) == []
