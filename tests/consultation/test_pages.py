@@ -332,3 +332,28 @@ def test_a_topic_carries_attachments_for_its_readers_only(areas, cast):
         },
     )
     assert bad.status_code == 422 and Topic.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_topic_page_costs_the_same_queries_for_5_or_40_comments(areas, cast, topic):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consultation import discussion
+
+    def add(n: int) -> None:
+        for i in range(n):
+            discussion.comment_add(
+                actor=cast["resident"], topic_id=topic.pk, body=f"第{i}条", stance="for"
+            )
+
+    def queries() -> int:
+        client = client_of(cast["clerk"])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("consultation:detail", args=[topic.pk])).status_code == 200
+        return len(captured)
+
+    add(5)
+    few = queries()
+    add(35)
+    assert queries() == few
