@@ -61,6 +61,21 @@ def test_nobody_from_a_neighbouring_area_opens_the_map(mapped, cast, who):
     assert api(cast[who], "get", f"/topics/{mapped.pk}/next").status_code == 404
 
 
+def test_a_department_handler_of_the_street_reads_the_map_but_does_not_vote(mapped, areas, seeded):
+    from accounts.models import Role
+    from tests.factories import user_with_role
+
+    # consultation's rule: who works in the street reads its communities' topics, and
+    # only the area staff and the people of the community take part
+    handler = user_with_role(Role.HANDLER, areas["310101001"])
+    page = client_for(handler).get(reverse("opinions:topic", args=[mapped.pk]))
+    assert page.status_code == 200 and page.context["current"] is None
+    assert seeded["pending"].text not in page.text
+    vote = api(handler, "post", f"/statements/{seeded['accepted'][0].pk}/vote", {"choice": "agree"})
+    assert vote.status_code == 403
+    assert api(handler, "get", f"/topics/{mapped.pk}/next").json()["statement"] is None
+
+
 def test_a_resident_of_the_next_community_cannot_vote_through_the_api_or_page(mapped, cast, seeded):
     outsider = cast["resident_next_community"]
     statement = seeded["accepted"][0]
