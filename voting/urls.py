@@ -1,11 +1,14 @@
 from django.urls import path
 
-from voting import views, views_create, views_results
+from voting import views, views_create, views_results, views_roster
 
 app_name = "voting"
 
 urlpatterns = [
     path("new/<int:topic_pk>/", views_create.ballot_new, name="new"),
+    path("representatives/", views_roster.roster_page, name="roster"),
+    path("representatives/add/", views_roster.roster_add, name="roster_add"),
+    path("representatives/<int:pk>/end/", views_roster.roster_end, name="roster_end"),
     path("<int:pk>/", views.ballot_page, name="ballot"),
     path("<int:pk>/cast/", views.ballot_cast, name="cast"),
     path("<int:pk>/change/", views.ballot_change, name="change"),

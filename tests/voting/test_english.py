@@ -44,3 +44,18 @@ def test_a_yes_no_ballot_with_quorum_reads_in_english(client, areas, topic, cler
     services.ballot_close(ballot=ballot, actor=clerk)
     page = english_page(client, clerk, f"/voting/{ballot.pk}/results/")
     assert chrome(page) == [] and "Pass threshold" in page
+
+
+def test_the_setup_form_and_the_topic_section_are_in_english(client, areas, topic, clerk):
+    make_ballot(topic, clerk)
+    page = english_page(client, clerk, f"/voting/new/{topic.pk}/")
+    assert chrome(page) == [] and "Set up a ballot" in page
+    page = english_page(client, clerk, f"/topics/{topic.pk}/")
+    section = page[page.index('class="card topic-ballots"') :]
+    section = section[: section.index("</section>")]
+    assert chrome(section) == [] and "Voting open" in section
+
+
+def test_the_roster_is_in_english(client, areas, clerk):
+    page = english_page(client, clerk, "/voting/representatives/")
+    assert chrome(page) == [] and "Residents' representatives" in page
