@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/comment/", actions.comment, name="comment"),
     path("<int:pk>/amend/", actions.amend, name="amend"),
     path("<int:pk>/procedure/", pages.procedure_form, name="procedure"),
+    path("<int:pk>/procedure/notice/", pages.procedure_notice, name="procedure_notice"),
     path("<int:pk>/procedure/save/", actions.procedure_save, name="procedure_save"),
     path("<int:pk>/actions/", actions.action_create, name="action_create"),
     path("<int:pk>/rate/", actions.rate, name="rate"),

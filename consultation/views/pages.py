@@ -203,6 +203,18 @@ def paper_supports(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def procedure_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """四议两公开 as a printable notice for the notice board (公示): the topic, each step's
+    record in order, the decision — for whoever may read the topic."""
+    topic = readable_topic(request, pk)
+    order = {step: n for n, step in enumerate(ProcedureStep.values)}
+    records = sorted(selectors.procedure_of(topic), key=lambda r: order[r.step])
+    title, description = topic_text(topic, topic_access(request.user))
+    context = {"topic": topic, "title": title, "description": description, "records": records}
+    return render(request, "consultation/procedure_notice.html", context)
+
+
+@login_required
 def procedure_form(request: HttpRequest, pk: int) -> HttpResponse:
     """四议两公开: the record of one step (POST goes to views.actions.procedure_save)."""
     topic = readable_topic(request, pk)

@@ -34,7 +34,12 @@ def test_the_demo_topics_on_a_phone_in_both_languages(browser, live_server):
         }
     green = Topic.objects.get(title="小区绿化改造").pk
     debate = Topic.objects.get(title__startswith="垃圾分类亭选址").pk
-    pages = {"list": "/topics/", "follow-up": f"/topics/{green}/", "debate": f"/topics/{debate}/"}
+    pages = {
+        "list": "/topics/",
+        "follow-up": f"/topics/{green}/",
+        "debate": f"/topics/{debate}/",
+        "notice": f"/topics/{green}/procedure/notice/",
+    }
 
     blocked: list[str] = []  # console errors: the CSP's refusals among them
 

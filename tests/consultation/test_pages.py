@@ -357,3 +357,33 @@ def test_the_topic_page_costs_the_same_queries_for_5_or_40_comments(areas, cast,
     few = queries()
     add(35)
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_the_procedure_notice_page_for_readers(areas, cast, topic):
+    import datetime as dt
+
+    from consultation import follow_up
+
+    follow_up.procedure_record(
+        actor=cast["clerk"],
+        topic_id=topic.pk,
+        step="representatives",
+        held_on=dt.date(2026, 5, 6),
+        expected_count=35,
+        attended_count=29,
+        quorum=24,
+        decision="表决通过",
+    )
+    follow_up.procedure_record(
+        actor=cast["clerk"],
+        topic_id=topic.pk,
+        step="party_proposal",
+        held_on=dt.date(2026, 4, 20),
+        decision="同意提交两委会商议",
+    )
+    url = reverse("consultation:procedure_notice", args=[topic.pk])
+    page = client_of(cast["resident"]).get(url).content.decode()
+    assert page.index("党组织提议") < page.index("居民代表会议决议") and "已达到" in page
+    assert "13812345678" not in page
+    assert client_of(cast["resident_next_street"]).get(url).status_code == 404
