@@ -206,6 +206,22 @@ def ballot_close(*, ballot: Ballot, actor: User | None = None, minutes: str = ""
     return ballot
 
 
+@transaction.atomic
+def ballot_publish(
+    *, actor: User, ballot: Ballot, minutes: str, publish_until: dt.date | None
+) -> Ballot:
+    """Record a closed ballot's minutes and the last day of its 公示 (managers)."""
+    ballot = _locked(ballot)
+    ballot_access(actor).require_manage(ballot)
+    if ballot.closed_at is None:
+        raise Conflict(_("表决结束后才能公示结果。"))
+    if publish_until and publish_until < timezone.localdate(ballot.closed_at):
+        raise InvalidInput(_("公示截止日期不能早于表决结束日期。"), field="publish_until")
+    ballot.minutes, ballot.publish_until = minutes.strip(), publish_until
+    ballot.save(update_fields=["minutes", "publish_until", "updated_at"])
+    return ballot
+
+
 def _locked(ballot: Ballot) -> Ballot:
     return Ballot.objects.select_for_update().select_related("topic__area").get(pk=ballot.pk)
 

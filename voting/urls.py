@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/receipt/", views.receipt_check, name="receipt"),
     path("<int:pk>/open/", views.ballot_open, name="open"),
     path("<int:pk>/close/", views.ballot_close, name="close"),
+    path("<int:pk>/publish/", views.ballot_publish, name="publish"),
     path("<int:pk>/meeting/", views.meeting_enter, name="meeting"),
     path("<int:pk>/meeting/sign-off/", views.meeting_sign_off, name="sign_off"),
     path("<int:pk>/results/", views_results.results_page, name="results"),

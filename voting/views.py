@@ -181,6 +181,22 @@ def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("voting:ballot", pk=ballot.pk)
 
 
+@login_required
+@require_POST
+def ballot_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = readable(request, pk)
+    until = request.POST.get("publish_until", "")
+    try:
+        services.ballot_publish(
+            actor=request.user, ballot=ballot, minutes=request.POST.get("minutes", ""),
+            publish_until=_date(until) if until else None,
+        )  # fmt: skip
+    except DomainError as exc:
+        return _refused(request, ballot, exc)
+    messages.success(request, _("会议纪要和公示期已保存。"))
+    return redirect("voting:ballot", pk=ballot.pk)
+
+
 def _whole(value: str | None) -> int:
     if value is None or not value.strip().isdigit():
         raise DomainError(_("人数和票数须填写非负整数。"))

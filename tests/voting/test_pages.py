@@ -160,3 +160,17 @@ def test_a_meeting_result_is_entered_and_signed_off_by_another_clerk(client, are
     page(client, second, f"/voting/{ballot.pk}/meeting/sign-off/", {})
     ballot.refresh_from_db()
     assert ballot.outcome["result"] == "passed"
+
+
+def test_a_manager_records_minutes_and_the_publication_period(client, areas, topic, clerk):
+    ballot = make_ballot(topic, clerk)
+    cast(voter(areas), ballot, "yes")
+    services.ballot_close(ballot=ballot, actor=clerk)
+    data = {"minutes": "居民代表会议纪要", "publish_until": "2099-01-31"}
+    assert page(client, clerk, f"/voting/{ballot.pk}/publish/", data).status_code == 302
+    notice = page(client, voter(areas), f"/voting/{ballot.pk}/notice/").content.decode()
+    assert "2099-01-31" in notice and "居民代表会议纪要" in notice
+    refused = page(client, voter(areas), f"/voting/{ballot.pk}/publish/", data)
+    assert refused.status_code == 403
+    early = page(client, clerk, f"/voting/{ballot.pk}/publish/", {"publish_until": "2000-01-01"})
+    assert early.status_code == 422
