@@ -1318,6 +1318,11 @@ def section(results: dict, previous: dict | None) -> str:
         + [f"{k} {v}" for k, v in meta["versions"].items()]
     )
     what_if = f", **what-if {args['what_if']}** (not the product)" if args.get("what_if") else ""
+    database = (
+        "PostGIS database `gz_fanout_bench`"
+        if args["database"] == "postgis"
+        else f"SpatiaLite file in `{WORK_DIR}`"
+    )
     lines = [
         START,
         "## Realtime fan-out (`bench/realtime_fanout.py`)",
@@ -1340,7 +1345,7 @@ def section(results: dict, previous: dict | None) -> str:
         ),
         "",
         *_wrap(
-            "How: a fresh PostGIS database `gz_fanout_bench` (migrate + `manage.py demo`) and a "
+            f"How: a fresh {database} (migrate + `manage.py demo`) and a "
             "`redis-server` of the run's own on a free port. **Ours**: `config.asgi:application` "
             "under one uvicorn process (`--workers 1`, otherwise the product's defaults: "
             "uvloop, httptools, uvicorn's websockets-sansio protocol with permessage-deflate), "
