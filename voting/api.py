@@ -60,9 +60,18 @@ def _out(request: HttpRequest, ballot: Ballot) -> dict:
     }
 
 
-@router.get("", response=list[BallotOut], summary="议题的表决")
-def ballot_list(request: HttpRequest, topic: int = Query(..., ge=1, le=MAX_ID)):
-    return [_out(request, b) for b in selectors.ballot_list(user=request.user, topic_id=topic)]
+@router.get("", response=list[BallotOut], summary="表决列表")
+def ballot_list(
+    request: HttpRequest,
+    topic: int | None = Query(None, ge=1, le=MAX_ID, description="某议题的表决"),
+    open_only: bool = Query(False, description="只列投票中的表决"),
+):
+    """The ballots of a topic, or of every topic you may read (newest first, at most 50);
+    `open_only` keeps those open for voting now — a phone's 待投票 list."""
+    ballots = selectors.ballot_list(user=request.user, topic_id=topic)
+    if open_only:
+        ballots = ballots.filter(opened_at__isnull=False, closed_at__isnull=True)
+    return [_out(request, b) for b in ballots[:50]]
 
 
 @router.post(

@@ -145,3 +145,32 @@ def test_readers_of_the_area_see_it_and_only_managers_close_it(client, areas, to
     assert api(client, voter(areas), "post", f"/{ballot.pk}/close").status_code == 403
     supervisor = user_with_role(Role.SUPERVISOR, areas[STREET])
     assert api(client, supervisor, "post", f"/{ballot.pk}/close").json()["state"] == "closed"
+
+
+def test_a_phone_lists_the_open_ballots_of_every_topic_it_reads(client, areas, topic, clerk):
+    from tests.voting.conftest import make_topic
+
+    open_here = make_ballot(topic, clerk)
+    make_ballot(topic, clerk, open_now=False)
+    make_ballot(make_topic(areas, NEXT_COMMUNITY), user_with_role(Role.CLERK,
+                areas[NEXT_COMMUNITY]))  # fmt: skip
+    listed = api(client, voter(areas), "get", "?open_only=true").json()
+    assert [b["id"] for b in listed] == [open_here.pk]
+    assert len(api(client, voter(areas), "get", "").json()) == 2
+
+
+def test_a_vote_is_changed_through_the_api_and_a_secret_one_needs_the_receipt(
+    client, areas, topic, clerk
+):
+    openly = make_ballot(topic, clerk, secret=False)
+    secret = make_ballot(topic, clerk, secret=True)
+    user = voter(areas)
+    cast(user, openly, "yes")
+    receipt = cast(user, secret, "yes").receipt
+    changed = api(client, user, "put", f"/{openly.pk}/votes/mine", {"selection": ["no"]})
+    assert changed.status_code == 200
+    assert api(client, user, "get", f"/{openly.pk}").json()["mine"]["selection"] == ["no"]
+    refused = api(client, user, "put", f"/{secret.pk}/votes/mine", {"selection": ["no"]})
+    assert refused.status_code == 422 and "回执码" in refused.json()["detail"]
+    body = {"selection": ["no"], "receipt": receipt}
+    assert api(client, user, "put", f"/{secret.pk}/votes/mine", body).status_code == 200
