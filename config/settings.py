@@ -446,8 +446,9 @@ BALLOT_INTERVAL_SECONDS = float(os.environ.get("GONGZHI_BALLOT_INTERVAL", "0"))
 NOTIFICATION_SOURCES = [
     "feedback.notify.case_notifications",
     "consultation.notify.topic_notifications",
+    "voting.notify.ballot_notifications",
 ]
-NOTIFICATION_TEXTS = ["feedback.notify.TEXTS", "consultation.notify.TEXTS"]
+NOTIFICATION_TEXTS = ["feedback.notify.TEXTS", "consultation.notify.TEXTS", "voting.notify.TEXTS"]
 # Embedded mode: project the outbox into the inboxes every N seconds and send the due
 # outside messages every M seconds, from the web process (0 turns each off; production
 # runs `manage.py project_notifications --loop` and `send_notifications --loop` instead).
