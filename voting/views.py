@@ -51,6 +51,8 @@ def _ineligible(request: HttpRequest, ballot: Ballot, view) -> str:
     """Why this user may not vote on an open ballot (shown instead of the form)."""
     if not ballot.is_open or view.mine.voted or view.mine.household_voted:
         return ""
+    if view.manages and request.user.resident_id is None:
+        return _("您以工作人员身份查看本表决；工作人员账号不关联居民登记，不参加投票。")
     try:
         eligibility.voter_for(request.user, ballot)
     except DomainError as exc:

@@ -76,7 +76,7 @@ def test_the_second_household_member_is_told_without_a_name(client, areas, topic
 def test_an_ineligible_reader_is_told_why_instead_of_a_form(client, areas, topic, clerk):
     ballot = make_ballot(topic, clerk)
     shown = page(client, clerk, f"/voting/{ballot.pk}/")
-    assert "居民认证" in shown.text and 'name="selection"' not in shown.text
+    assert "工作人员身份" in shown.text and 'name="selection"' not in shown.text
 
 
 def test_a_secret_ballot_page_shows_no_count_until_close(client, areas, topic, clerk):
