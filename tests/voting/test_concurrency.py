@@ -53,3 +53,36 @@ def test_fifty_concurrent_casts_by_one_household_leave_exactly_one_vote(areas, t
     assert Vote.objects.filter(ballot=ballot).count() == 1
     assert Choice.objects.filter(ballot=ballot).count() == 1
     assert Option.objects.get(ballot=ballot, code="yes").votes == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_leave_the_live_tally_equal_to_the_ballot_papers(areas, topic, clerk):
+    from tests.voting.conftest import voter
+
+    ballot = make_ballot(topic, clerk, secret=False)
+    users = [voter(areas) for _ in range(4)]
+    for user in users:
+        services.ballot_cast(actor=user, ballot=ballot, selection=["yes"], client_id=uuid.uuid4())
+    start = threading.Barrier(24)
+    errors = []
+
+    def change(n: int) -> None:
+        try:
+            start.wait()
+            services.ballot_change(actor=users[n % 4], ballot=ballot,
+                                   selection=[("no", "abstain", "yes")[n % 3]])  # fmt: skip
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=change, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    papers = [c.selection[0] for c in Choice.objects.filter(ballot=ballot)]
+    live = dict(Option.objects.filter(ballot=ballot).values_list("code", "votes"))
+    assert live == {k: papers.count(k) for k in ("yes", "no", "abstain")}
+    assert sum(live.values()) == 4
