@@ -8,6 +8,7 @@ voting.services_meeting.
 """
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import Conflict, InvalidInput, NotPermitted
+from common.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from consultation.models import Topic
 from infra.db import insert_together, next_id, one_statement_inserts
 from realtime.publish import send_after_commit
@@ -39,6 +40,8 @@ from voting.models import (
 from voting.outcome import close_outcome
 from voting.rules import Base, Rules, share_named, validate_rules
 from voting.tally import YES_NO_KEYS, BallotSpec, OptionSpec, SelectionError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -233,13 +236,22 @@ def ballots_due(now: dt.datetime | None = None) -> tuple[int, int]:
     online = Ballot.objects.filter(channel=Channel.ONLINE)
     opened = closed = 0
     for ballot in online.filter(opened_at__isnull=True, opens_at__lte=now, closes_at__gt=now):
-        ballot_open(ballot=ballot)
-        opened += 1
+        opened += _due(ballot_open, ballot)
     for ballot in online.filter(opened_at__isnull=False, closed_at__isnull=True,
                                 closes_at__lte=now):  # fmt: skip
-        ballot_close(ballot=ballot)
-        closed += 1
+        closed += _due(ballot_close, ballot)
     return opened, closed
+
+
+def _due(action, ballot: Ballot) -> int:
+    """One ballot's opening or closing; one a manager moved meanwhile is skipped, and
+    does not hold up the others."""
+    try:
+        action(ballot=ballot)
+    except DomainError:
+        log.info("ballot %s: already moved, skipped", ballot.pk)
+        return 0
+    return 1
 
 
 # --- cast and change ---------------------------------------------------------------------
@@ -267,7 +279,14 @@ def ballot_cast(
     the client's own code (so a retry still knows it); otherwise one is made. `access`:
     the caller's policy for `actor`, when it already built it."""
     (access or ballot_access(actor)).require_read(ballot)
-    _require_voting(ballot)
+    try:
+        _require_voting(ballot)
+    except Conflict:
+        # a phone retrying after the close: its vote, cast in time, is the answer
+        earlier = Vote.objects.filter(client_id=client_id, user=actor, ballot=ballot).first()
+        if earlier is None:
+            raise
+        return Cast(earlier, None, False)
     voter = eligibility.voter_for(actor, ballot)
     options = options_of(ballot)
     chosen = _validated(ballot, options, selection)
