@@ -2,7 +2,7 @@
 voting's services by the printed clerk and cast by the opinion map's voters (heads of
 household with accounts): two ballots still open on the parcel-locker topic — the
 households' secret yes/no and an open (记名) single choice with its live count — and, closed
-with their results, the greening topic's budget allocation, the play area's multiple
+with their results, the greening topic's budget allocation, the sorting kiosk's multiple
 choice and a ranked choice on parking, and the corridor convention voted at a residents'
 representatives meeting, entered by the clerk and signed off by the supervisor.
 """
@@ -25,7 +25,8 @@ from voting.services_meeting import meeting_enter, meeting_sign_off
 
 HALF, TWO_THIRDS = share_named("more_than_half"), share_named("two_thirds")
 LOCKERS, CORRIDORS = "小区快递柜增设位置", "楼道堆物清理与公共空间公约"
-GREENING, PLAYGROUND, PARKING = "小区绿化改造", "儿童游乐设施修缮", "停车位划线：地面车位重新规划"
+GREENING, SORTING = "小区绿化改造", "垃圾分类亭选址：从3号楼旁迁到北门"
+PARKING = "停车位划线：地面车位重新规划"
 
 
 def ballots_load(seed: int = 1) -> int:
@@ -38,7 +39,7 @@ def ballots_load(seed: int = 1) -> int:
     for title, build in (
         (LOCKERS, _lockers),
         (GREENING, _greening),
-        (PLAYGROUND, _playground),
+        (SORTING, _sorting),
         (PARKING, _parking),
         (CORRIDORS, _corridors),
     ):
@@ -124,12 +125,12 @@ def _greening(topic, clerk, voters, rng) -> int:
     return 1
 
 
-def _playground(topic, clerk, voters, rng) -> int:
+def _sorting(topic, clerk, voters, rng) -> int:
     ballot = services.ballot_open(ballot=_ballot(
-        topic, clerk, "demo-playground-multiple", kind="multiple", eligibility_rule="person",
-        question="希望增加哪些儿童设施（选 1–2 项）", min_choices=1, max_choices=2,
+        topic, clerk, "demo-sorting-multiple", kind="multiple", eligibility_rule="person",
+        question="新分类亭希望配套哪些设施（选 1–2 项）", min_choices=1, max_choices=2,
         secret=True, rules=Rules(quorum=None, threshold=HALF),
-        options=[services.OptionIn(x) for x in ("沙坑", "攀爬架", "跷跷板", "遮阳棚")],
+        options=[services.OptionIn(x) for x in ("洗手池", "除臭设备", "定时投放提醒", "雨棚")],
     ), actor=clerk)  # fmt: skip
     _cast(ballot, voters[:30],
           lambda k: rng.sample([*k[:2], k[3]], k=rng.choice((1, 2))))  # fmt: skip

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.errors import Conflict, DomainError, InvalidInput, NotPermitted
-from consultation.models import Topic
+from consultation.models import Phase, Topic, TopicStatus
 from infra.db import insert_together, next_id, one_statement_inserts
 from realtime.publish import send_after_commit
 from voting import eligibility, events, receipts, tally
@@ -82,6 +82,8 @@ def ballot_create(
         return existing
     if not ballot_access(actor).may_create_for(topic):
         raise NotPermitted(_("您无权为该议题发起表决。"))
+    if topic.status != TopicStatus.AGENDA or topic.phase == Phase.CLOSED:
+        raise Conflict(_("只有已列入议程、尚未结束的议题可以发起表决。"))
     _check_shape(kind, channel, eligibility_rule, question, opens_at, closes_at)
     if kind == Kind.YES_NO:
         options = [OptionIn(YES_NO_LABELS[k]) for k in YES_NO_KEYS]

@@ -148,3 +148,14 @@ def test_only_managers_create_open_and_close(areas, topic, clerk):
     ballot = make_ballot(topic, clerk, open_now=False)
     with pytest.raises(NotPermitted):
         services.ballot_open(ballot=ballot, actor=voter(areas))
+
+
+def test_only_a_topic_on_the_agenda_and_not_closed_takes_a_ballot(areas, topic, clerk):
+    topic.status, topic.phase = "proposed", None
+    topic.save()
+    with pytest.raises(Conflict, match="已列入议程"):
+        make_ballot(topic, clerk, open_now=False)
+    topic.status, topic.phase = "agenda", "closed"
+    topic.save()
+    with pytest.raises(Conflict, match="已列入议程"):
+        make_ballot(topic, clerk, open_now=False)
