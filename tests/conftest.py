@@ -40,3 +40,14 @@ def second_factor_off(settings):
     the second factor is tested on its own (tests/accounts/test_two_factor.py), which
     turns it back on."""
     settings.TWO_FACTOR_ENFORCED = False
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English leaves English active in the thread that served it (the
+    test's own, with the test client): the next test starts in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
