@@ -140,6 +140,9 @@
   }
 
   function edited(region) {
+    if (region.querySelector("details[open] input, details[open] textarea, details[open] select")) {
+      return true;  // a form someone opened is something they are doing
+    }
     return Array.prototype.some.call(region.querySelectorAll("input, textarea, select"), function (field) {
       if (field.type === "hidden" || field.type === "submit") { return false; }
       if (field === document.activeElement) { return true; }
