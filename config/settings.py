@@ -247,6 +247,8 @@ REALTIME_LATE_COMMIT_SECONDS = 30
 # Each server process reads the outbox this often for its sockets and sends what the
 # channel layer did not deliver (realtime/hub.py).
 REALTIME_RELAY_SECONDS = float(os.environ.get("GONGZHI_RELAY_SECONDS", "2"))
+# ...and leaves an event this young to the layer (a busy layer is late, not lossy).
+REALTIME_RELAY_GRACE_SECONDS = 3.0
 
 # --- auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

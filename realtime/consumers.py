@@ -72,7 +72,10 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def event_message(self, message: dict) -> None:
-        await self.deliver(message["event"], by="layer")
+        event = message["event"]
+        if "id" in event and "group" in message:
+            hub().layer_brought(event["id"], message["group"])
+        await self.deliver(event, by="layer")
 
     async def deliver(self, message: dict, *, by: str) -> bool:
         """Send an event unless this socket already sent it; True when sent."""

@@ -6,9 +6,14 @@ that died with the process loses a message for good. The outbox does not. So eac
 process reads the outbox every REALTIME_RELAY_SECONDS, once for all its sockets, and
 hands each socket the events of its groups that it has not sent yet (sockets drop
 repeats by id). With a healthy layer the relay finds nothing to send; when Redis comes
-back after an outage, the relay has already filled the gap. Events younger than
-RELAY_GRACE_SECONDS are left to the layer for one more round, so a message that is
-merely in flight is not counted as a relay delivery.
+back after an outage, the relay has already filled the gap.
+
+The relay must not double the work of a healthy layer. Every layer message names its
+group, and the hub notes each (event, group) the layer brought into this process: the
+layer hands a group's message to every local member at once, so the relay skips those
+groups without looking at their sockets, and sends only for (event, group) pairs the
+layer never brought. Events younger than REALTIME_RELAY_GRACE_SECONDS are left to the layer for
+another round (a busy layer may be seconds late without having lost anything).
 """
 
 import asyncio
@@ -27,7 +32,7 @@ from realtime.outbox import ReplayBatcher, Row, late, read_new, relay_start
 
 log = logging.getLogger(__name__)
 
-RELAY_GRACE_SECONDS = 1.0
+LAYER_NOTES_KEPT = 200_000  # (event, group) pairs remembered; minutes of a busy city
 
 
 class Socket(Protocol):
@@ -43,6 +48,13 @@ class Hub:
         self.replays = ReplayBatcher()
         self._relay: asyncio.Task | None = None
         self._wake = asyncio.Event()
+        self._layer_brought: dict[tuple[int, str], None] = {}  # insertion-ordered
+
+    def layer_brought(self, event_id: int, group: str) -> None:
+        """The channel layer delivered `event_id` to `group`'s sockets in this process."""
+        self._layer_brought[(event_id, group)] = None
+        if len(self._layer_brought) > LAYER_NOTES_KEPT:
+            del self._layer_brought[next(iter(self._layer_brought))]
 
     def join(self, socket: Socket, groups: list[str]) -> None:
         self.sockets[socket] = groups
@@ -79,7 +91,7 @@ class Hub:
             except Exception:  # the database is away: try again next round
                 log.exception("outbox relay read failed")
                 continue
-            ripe = started - dt.timedelta(seconds=RELAY_GRACE_SECONDS)
+            ripe = started - dt.timedelta(seconds=settings.REALTIME_RELAY_GRACE_SECONDS)
             for row in rows:
                 if row.created_at > ripe:
                     continue  # in flight through the layer; read again next round
@@ -87,10 +99,15 @@ class Hub:
                 known[row.id] = row.created_at
                 cursor = max(cursor, row.id)
             known = {pk: at for pk, at in known.items() if at >= started - late()}
-            known_since = started - dt.timedelta(seconds=RELAY_GRACE_SECONDS)
+            known_since = started - dt.timedelta(seconds=settings.REALTIME_RELAY_GRACE_SECONDS)
 
     async def _deliver(self, row: Row) -> None:
-        sockets = {socket for group in row.audience for socket in self.members.get(group, ())}
+        sockets = {
+            socket
+            for group in row.audience
+            if (row.id, group) not in self._layer_brought
+            for socket in self.members.get(group, ())
+        }
         message = row.message()
         for socket in sockets:
             if await socket.deliver(message, by="relay"):

@@ -97,7 +97,9 @@ class LoopSender:
             while not queue.empty():  # what piled up while the last batch was sent
                 batch.append(queue.get_nowait())
             try:
-                await _send_batch([(g, message) for groups, message in batch for g in groups])
+                await _send_batch(
+                    [pair for groups, message in batch for pair in _pairs(groups, message)]
+                )
             finally:
                 for _sent in batch:
                     queue.task_done()
@@ -174,7 +176,13 @@ def _deliver(groups: list[str], message: dict) -> None:
 
 
 async def _group_send_all(groups: list[str], message: dict) -> None:
-    await _send_batch([(group, message) for group in groups])
+    await _send_batch(_pairs(groups, message))
+
+
+def _pairs(groups: list[str], message: dict) -> list[tuple[str, dict]]:
+    """One message per group, naming its group: the receiving process notes which
+    (event, group) the layer brought, so its relay sends only what the layer did not."""
+    return [(group, {**message, "group": group}) for group in groups]
 
 
 async def _send_batch(sends: list[tuple[str, dict]]) -> None:

@@ -184,3 +184,18 @@ async def test_replay_gives_a_resident_none_of_a_neighbours_hidden_case(people, 
     assert [m["data"]["number"] for m in await everything(mine) if "id" in m] == [case.number] * 2
     assert await everything(other) == [{"type": "replay.done", "count": 0}]
     await mine.disconnect(), await other.disconnect()
+
+
+@override_settings(REALTIME_RELAY_SECONDS=0.2, REALTIME_RELAY_GRACE_SECONDS=0.3)
+async def test_the_relay_leaves_alone_what_the_layer_brought(two_street_supervisors):
+    first, _ = two_street_supervisors
+    socket, _ = await open_socket(first)
+    before = health.snapshot()
+    event_id = await sync_to_async(emit_now)(OURS)
+    assert (await socket.receive_json_from(timeout=3))["id"] == event_id
+    assert await socket.receive_nothing(timeout=1.5)  # several relay rounds
+    after = health.snapshot()
+    # the relay did not even offer it: no second send, no repeat to drop
+    assert after["relay_delivered"] == before["relay_delivered"]
+    assert after["duplicates_dropped"] == before["duplicates_dropped"]
+    await socket.disconnect()
