@@ -8,8 +8,7 @@ no one's name, so a screen refreshes what its user may read.
 """
 
 from consultation.models import Topic
-from grid.access import upwards
-from realtime.groups import area_group, staff_group
+from realtime.groups import area_audience
 from realtime.publish import emit
 
 TOPIC_PROPOSE = "topic.propose"  # a resident proposed it, or staff opened it
@@ -34,7 +33,7 @@ TOPIC_EVENT_KINDS = (
 
 def topic_audience(area_code: str) -> list[str]:
     """`area.<code>` and the staff of every area strictly above it (notices' audience)."""
-    return [area_group(area_code)] + [staff_group(code) for code in upwards(area_code)[:-1]]
+    return area_audience(area_code)
 
 
 def topic_emit(topic: Topic, kind: str, **extra: int | str | None) -> int:

@@ -31,7 +31,7 @@ from accounts.scope import Held, code_prefix_q, held_roles
 from common.errors import NotPermitted
 from feedback.models import Case, CaseFollower, CaseState
 from grid.models import Area, AreaLevel
-from realtime.groups import AREA_CODE_LENGTHS, department_group, staff_group, user_group
+from realtime.groups import codes_upwards, department_group, staff_group, user_group
 
 AREA_STAFF_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -177,7 +177,7 @@ def holders_over(area_codes: Iterable[str], roles: Iterable[str]) -> list[tuple[
     """(user id, grant) of every active user holding one of `roles` over any of
     `area_codes` (on the area or one above it): the people who may be told of work
     there, before `grant_covers` and the event's audience narrow them to one case."""
-    codes = {code[:n] for code in area_codes for n in AREA_CODE_LENGTHS if n <= len(code)}
+    codes = {above for code in area_codes for above in codes_upwards(code)}
     rows = RoleAssignment.objects.filter(
         role__in=list(roles), area__code__in=codes, user__is_active=True
     ).values_list("user_id", "role", "area__code", "department_id")

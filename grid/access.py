@@ -19,7 +19,7 @@ from django.db.models import Q
 from accounts.models import Role, User
 from accounts.scope import Held, code_prefix_q, held_roles
 from grid.models import Resident, ResidentStatus
-from realtime.groups import AREA_CODE_LENGTHS
+from realtime.groups import codes_upwards
 
 # Who reads households and residents (the personal data) over their area.
 RESIDENT_READERS = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
@@ -65,11 +65,6 @@ def age_band(birth_date: dt.date | None, *, today: dt.date | None = None) -> str
 # taken part in by it: one rule, asked by both.
 
 
-def upwards(code: str) -> list[str]:
-    """An area code and the codes of every area above it (grid → … → district)."""
-    return [code[:n] for n in AREA_CODE_LENGTHS if n <= len(code)]
-
-
 def home_grid(user: User, grants: tuple[Held, ...]) -> str:
     """The grid of the household a resident is linked to and still lives in, when it
     lies under one of their resident roles ("" otherwise)."""
@@ -94,4 +89,4 @@ def belongs_to(grants: tuple[Held, ...], home: str) -> list[str]:
 
 def member_codes(grants: tuple[Held, ...], home: str) -> list[str]:
     """The areas a user belongs to: their own and every area above them."""
-    return sorted({code for own in belongs_to(grants, home) for code in upwards(own)})
+    return sorted({code for own in belongs_to(grants, home) for code in codes_upwards(own)})

@@ -40,10 +40,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.scope import Held, code_prefix_q, held_roles
 from common.errors import NotPermitted
-from grid.access import belongs_to, home_grid, member_codes, upwards
+from grid.access import belongs_to, home_grid, member_codes
 from grid.models import Area, AreaLevel
 from notices.models import Notice, NoticeState
-from realtime.groups import area_group, staff_group
+from realtime.groups import area_audience, area_group, staff_group
 
 PUBLISHING_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 
@@ -139,4 +139,4 @@ def notice_audience(area_code: str) -> list[str]:
     """Who receives the events of a notice to `area_code`: everyone who belongs to it
     (`area.<code>`, its own staff included) and the staff of every area above it, who
     publish there too. No group twice, so no socket receives an event twice."""
-    return [area_group(area_code)] + [staff_group(code) for code in upwards(area_code)[:-1]]
+    return area_audience(area_code)

@@ -27,9 +27,8 @@ from accounts.scope import code_prefix_q
 from common.errors import Conflict, NotPermitted
 from consultation.access import TopicAccess, topic_access
 from consultation.models import Phase, Topic, TopicStatus
-from grid.access import upwards
 from opinions.models import Moderation, Statement
-from realtime.groups import area_group, staff_group
+from realtime.groups import area_audience, staff_groups_upwards
 
 OPEN_PHASES = (Phase.COLLECT, Phase.DELIBERATE)
 
@@ -105,9 +104,9 @@ def opinion_access(user: User) -> OpinionAccess:
 
 def map_audience(area_code: str) -> list[str]:
     """Who receives a map's events: `area.<code>` and the staff strictly above it."""
-    return [area_group(area_code)] + [staff_group(code) for code in upwards(area_code)[:-1]]
+    return area_audience(area_code)
 
 
 def moderator_audience(area_code: str) -> list[str]:
     """Who is told a statement waits for moderation: the staff of the area and above."""
-    return [staff_group(code) for code in upwards(area_code)]
+    return staff_groups_upwards(area_code)

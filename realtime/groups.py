@@ -10,6 +10,11 @@ import hashlib
 AREA_CODE_LENGTHS = (6, 9, 12, 15)
 
 
+def codes_upwards(code: str) -> list[str]:
+    """An area code and the codes of every area above it (grid → … → district)."""
+    return [code[:n] for n in AREA_CODE_LENGTHS if n <= len(code)]
+
+
 def staff_group(code: str) -> str:
     """The area staff (grid workers, clerks, supervisors, administrators) of one area."""
     return f"staff.{code}"
@@ -17,7 +22,7 @@ def staff_group(code: str) -> str:
 
 def staff_groups_upwards(code: str) -> list[str]:
     """The staff groups of an area and of each area above it (grid → … → district)."""
-    return [staff_group(code[:n]) for n in AREA_CODE_LENGTHS if n <= len(code)]
+    return [staff_group(above) for above in codes_upwards(code)]
 
 
 def area_group(code: str) -> str:
@@ -28,7 +33,15 @@ def area_group(code: str) -> str:
 
 def area_groups_upwards(code: str) -> list[str]:
     """The area groups of an area and of each area above it."""
-    return [area_group(code[:n]) for n in AREA_CODE_LENGTHS if n <= len(code)]
+    return [area_group(above) for above in codes_upwards(code)]
+
+
+def area_audience(code: str) -> list[str]:
+    """Who receives news meant for an area (a notice, a topic, a ballot, an opinion
+    map): `area.<code>`, which everyone who belongs to the area joins, its own staff
+    included, and the staff of every area strictly above it. No group twice, so no
+    socket receives an event twice."""
+    return [area_group(code)] + [staff_group(above) for above in codes_upwards(code)[:-1]]
 
 
 def department_group(department_id: int, code: str) -> str:
@@ -37,7 +50,7 @@ def department_group(department_id: int, code: str) -> str:
 
 
 def department_groups_upwards(department_id: int, code: str) -> list[str]:
-    return [department_group(department_id, code[:n]) for n in AREA_CODE_LENGTHS if n <= len(code)]
+    return [department_group(department_id, above) for above in codes_upwards(code)]
 
 
 def user_group(user_id: int) -> str:

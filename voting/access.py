@@ -27,8 +27,7 @@ from accounts.scope import held_roles
 from common.errors import NotFound, NotPermitted
 from consultation.access import TopicAccess, topic_access
 from consultation.models import Topic
-from grid.access import upwards
-from realtime.groups import area_group, staff_group
+from realtime.groups import area_audience
 from voting.models import Ballot, MeetingResult
 
 
@@ -102,5 +101,4 @@ def ballot_access_to_read(user: User, ballot: Ballot) -> BallotAccess | None:
 def ballot_audience(ballot: Ballot) -> list[str]:
     """Who receives a ballot's events: `area.<code>` of the topic's area (everyone who
     belongs to it) and the staff of each area above, each reached once."""
-    code = ballot.topic.area.code
-    return [area_group(code)] + [staff_group(above) for above in upwards(code)[:-1]]
+    return area_audience(ballot.topic.area.code)
