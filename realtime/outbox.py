@@ -66,8 +66,7 @@ def late() -> dt.timedelta:
 
 def stream_position() -> tuple[str, int]:
     """(epoch, the highest event id): a page rendered now has seen everything up to it."""
-    last = Event.objects.aggregate(last=Max("id"))["last"] or 0
-    return current_epoch(), last
+    return current_epoch(), highest_id()
 
 
 def current_epoch() -> str:
@@ -94,8 +93,7 @@ def read_replay(sinces: list[int], limit: int) -> tuple[list[Row], bool, int]:
     first = Event.objects.filter(pk=min(sinces)).values_list("created_at", flat=True).first()
     start = max(first - late(), window_start) if first else window_start
     rows = _rows(Event.objects.filter(created_at__gte=start).order_by("id")[: limit + 1])
-    top = Event.objects.aggregate(last=Max("id"))["last"] or 0
-    return rows[:limit], len(rows) > limit, top
+    return rows[:limit], len(rows) > limit, highest_id()
 
 
 def replay_for(since: int, groups: list[str], rows: list[Row], truncated: bool, top: int) -> Replay:
