@@ -10,6 +10,9 @@ say() { printf '\033[1;34m[gongzhi]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[gongzhi]\033[0m %s\n' "$*" >&2; exit 1; }
 
 SYSTEM_PACKAGES="gdal-bin libsqlite3-mod-spatialite gettext python3-venv ${GONGZHI_EXTRA_APT:-}"
+# npm installs the map pages' libraries; a Node.js from elsewhere (nodesource, nvm) that
+# brings its own npm is used as it is (Debian's npm package would conflict with it).
+command -v npm >/dev/null 2>&1 || SYSTEM_PACKAGES="$SYSTEM_PACKAGES nodejs npm"
 
 missing_packages() {
   local missing=""
@@ -78,6 +81,18 @@ install_python_packages() {
   rm -f "$VENV"/.installed-* && touch "$stamp"
 }
 
+# The front-end libraries of package-lock.json, then exactly the dist files package.json's
+# "vendor" names copied to maps/static/maps/vendor/ (git-ignored: the lockfile is the record).
+install_front_end() {
+  local stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    say "installing front-end libraries (npm ci, pinned in package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+  fi
+  node scripts/copy_vendor.js >/dev/null
+}
+
 compile_translations_and_static() {
   "$VENV/bin/python" manage.py compilemessages -l en -v 0 --ignore .venv
   "$VENV/bin/python" manage.py collectstatic --no-input -v 0
@@ -91,5 +106,6 @@ flock 9
 install_system_packages
 ensure_venv
 install_python_packages
+install_front_end
 compile_translations_and_static
 say "ready: $("$VENV/bin/python" --version), $(python_can_load_spatialite "$VENV/bin/python" | sed 's/^/SpatiaLite /')"
