@@ -21,6 +21,7 @@ from consultation.api import router as consultation_router
 from feedback.api import router as feedback_router
 from grid.api import router as grid_router
 from infra.busy import RETRY_AFTER_SECONDS, is_database_busy
+from maps.api import map_router
 from maps.api import router as maps_router
 from notices.api import router as notices_router
 from notifications.api import router as notifications_router
@@ -42,6 +43,7 @@ api = NinjaAPI(
 api.add_router("/auth", accounts_router)
 api.add_router("/grid", grid_router)
 api.add_router("/maps", maps_router)
+api.add_router("/map", map_router)
 api.add_router("/cases", feedback_router)
 api.add_router("/ops", ops_router)
 api.add_router("/notifications", notifications_router)

@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from maps.basemap import basemap_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGZHI_VAR_DIR", BASE_DIR / "var"))
 
@@ -344,6 +346,21 @@ WHITENOISE_USE_FINDERS = True
 # a local tile server (e.g. http://tiles.intranet/{z}/{x}/{y}.png) to get a basemap.
 BASEMAP_TILE_URL = os.environ.get("GONGZHI_BASEMAP_URL", "")
 BASEMAP_ATTRIBUTION = os.environ.get("GONGZHI_BASEMAP_ATTRIBUTION", "")
+# xyz (any {z}/{x}/{y} server), tianditu (天地图, needs GONGZHI_TIANDITU_KEY) or none; the
+# CRS the basemap is drawn in (gcj02 for AMap/Tencent tiles, bd09 for Baidu's), so the
+# page shifts our WGS84 data onto it.
+BASEMAP = basemap_from(
+    url=BASEMAP_TILE_URL,
+    kind=os.environ.get("GONGZHI_BASEMAP_KIND", ""),
+    crs=os.environ.get("GONGZHI_BASEMAP_CRS", "wgs84"),
+    attribution=BASEMAP_ATTRIBUTION,
+    subdomains=_env_list("GONGZHI_BASEMAP_SUBDOMAINS"),
+    tianditu_key=os.environ.get("GONGZHI_TIANDITU_KEY", ""),
+)
+# Tiles change when cases do: a browser keeps a tile this long, then asks with its ETag.
+MAP_TILE_MAX_AGE = int(os.environ.get("GONGZHI_MAP_TILE_MAX_AGE", "60"))
+# Deadline colours move with the clock: an ETag holds for at most this many seconds.
+MAP_COLOUR_SECONDS = int(os.environ.get("GONGZHI_MAP_COLOUR_SECONDS", "300"))
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (31.2304, 121.4737),
     "DEFAULT_ZOOM": 13,
@@ -388,13 +405,12 @@ if PROFILE == "production":
 # Content-Security-Policy (django-csp): every script, style, font and image from this
 # site; inline <script> only with the request's nonce (django-leaflet's admin widget);
 # images also as data: URIs (Leaflet's and Swagger UI's icons) and from the basemap.
-_BASEMAP_ORIGIN = "/".join(BASEMAP_TILE_URL.split("/")[:3]) if BASEMAP_TILE_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([_BASEMAP_ORIGIN] if _BASEMAP_ORIGIN else [])],
+        "img-src": [SELF, "data:", *BASEMAP.origins],
         "connect-src": [SELF],  # same-origin WebSockets included (CSP Level 3)
         "object-src": [NONE],
         "base-uri": [SELF],

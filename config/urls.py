@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("maps/", include("maps.urls")),
+    path("tiles/", include("maps.tile_urls")),
     path("open311/v2/", include("feedback.open311.urls")),
     path("cases/", include("feedback.urls")),
     path("inbox/", include("notifications.urls")),

@@ -81,6 +81,12 @@ class CaseAccess:
             {g.area_code[:COMMUNITY_CODE_LENGTH] for g in self.grants if g.role in PUBLIC_READERS}
         )
 
+    def map_q(self) -> Q:
+        """The cases shown to this user together, as on a map: the ones they may open and
+        the public cases of the communities they read."""
+        public = public_q() & code_prefix_q("area_code", self.public_communities())
+        return self.visible_q() | public
+
     def reads_public_of(self, community_code: str) -> bool:
         return any(community_code.startswith(code) for code in self.public_communities())
 

@@ -6,6 +6,7 @@ screen which case moved and where, so the screen can refresh what its user may s
 """
 
 from feedback.models import Case, CaseEntry, CaseFollower
+from maps.layers import data_changed
 from realtime.groups import department_groups_upwards, staff_groups_upwards, user_group
 from realtime.models import Event
 from realtime.publish import new_event
@@ -39,6 +40,9 @@ PAYLOAD_FIELDS = (
 
 def case_event(case: Case, entry: CaseEntry) -> Event:
     """The outbox row for one timeline entry, with its audience; not saved yet."""
+    # Every write of a case builds its event here: the one place the map's tiles learn
+    # that the cases changed (a new version after commit).
+    data_changed("cases")
     return new_event(
         area_code=case.area_code,
         kind=CASE_EVENT_KINDS[entry.action],

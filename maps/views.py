@@ -1,6 +1,5 @@
 """Map pages: the areas in the user's scope on a Leaflet map, and the coverage overview."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,6 +11,7 @@ from accounts.scope import has_role, scope_q
 from grid.coverage import community_coverage
 from grid.models import AreaLevel
 from grid.selectors import area_get_for_user, area_list
+from maps.config import map_config
 
 # Outline colours per level: calm, distinguishable, readable without a basemap.
 LEVEL_COLOURS = {
@@ -22,22 +22,25 @@ LEVEL_COLOURS = {
 }
 
 
-def _map_config(under: str | None) -> dict:
+def _map_config(request: HttpRequest, under: str | None) -> dict:
     url = reverse("api:area_features")
-    return {
-        "geojsonUrl": f"{url}?under={under}" if under else url,
-        "basemapUrl": settings.BASEMAP_TILE_URL,
-        "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
-        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
-        "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
-        "colours": {str(level): colour for level, colour in LEVEL_COLOURS.items()},
-        "labels": {
+    config = map_config(
+        request,
+        geojsonUrl=f"{url}?under={under}" if under else url,
+        colours={str(level): colour for level, colour in LEVEL_COLOURS.items()},
+    )
+    # the keys area_map.js read before map_core.js (kept until the page moves over)
+    config["basemapUrl"] = config["basemap"]["url"]
+    config["basemapAttribution"] = config["basemap"]["attribution"]
+    config["labels"].update(
+        {
             "code": _("编码"),
             "level": _("层级"),
             "empty": _("您的范围内没有区域。"),
             "open": _("查看事件"),
-        },
-    }
+        }
+    )
+    return config
 
 
 @login_required
@@ -48,7 +51,7 @@ def area_map(request: HttpRequest, code: str | None = None) -> HttpResponse:
         if area is None:
             raise Http404(_("区域不存在或不在您的管辖范围内。"))
     legend = [(AreaLevel(level).label, colour) for level, colour in LEVEL_COLOURS.items()]
-    context = {"area": area, "legend": legend, "map_config": _map_config(code)}
+    context = {"area": area, "legend": legend, "map_config": _map_config(request, code)}
     return render(request, "maps/area_map.html", context)
 
 

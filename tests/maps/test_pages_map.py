@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Role
+from maps.basemap import basemap_from
 from tests.factories import user_with_role
 
 GRID = "310101001001001"
@@ -50,7 +51,16 @@ def test_no_basemap_by_default(client, areas):
     assert map_config(client.get(reverse("maps:area_map")))["basemapUrl"] == ""
 
 
-@override_settings(BASEMAP_TILE_URL="http://tiles.intranet/{z}/{x}/{y}.png")
+@override_settings(
+    BASEMAP=basemap_from(
+        url="http://tiles.intranet/{z}/{x}/{y}.png",
+        kind="",
+        crs="wgs84",
+        attribution="",
+        subdomains=[],
+        tianditu_key="",
+    )
+)
 def test_basemap_url_is_passed_to_the_map_when_configured(client, areas):
     client.force_login(user_with_role(Role.GRID_WORKER, areas[GRID]))
     config = map_config(client.get(reverse("maps:area_map")))
