@@ -10,6 +10,7 @@ from common.errors import DomainError, InvalidInput
 from feedback import photos as photo_rules
 from feedback.models import CaseState, Category, Rating
 from feedback.selectors import CaseFilters
+from maps.coords import COORD_SYSTEMS, to_wgs84
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -70,6 +71,10 @@ class ReportForm(DomainErrorMixin, forms.Form):
     )
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    # the system the page's lon/lat are in (a GCJ-02 basemap, a WeChat position)
+    coord_system = forms.ChoiceField(
+        choices=[(name, name) for name in COORD_SYSTEMS], required=False, widget=forms.HiddenInput
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     grid_code = forms.ChoiceField(label=_("所在网格"), required=False)
     photos = PhotosField(label=_("照片"), required=False)
@@ -92,6 +97,9 @@ class ReportForm(DomainErrorMixin, forms.Form):
             raise forms.ValidationError(_("请在地图上点选位置，或填写地址并选择所在网格。"))
         if not has_point and not data.get("address", "").strip():
             self.add_error("address", _("没有地图位置时请填写地址。"))
+        if has_point:  # stored as WGS84: converted before the grid lookup
+            system = data.get("coord_system") or "wgs84"
+            data["lon"], data["lat"] = to_wgs84(data["lon"], data["lat"], system)
         return data
 
     def category_object(self) -> Category:

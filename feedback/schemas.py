@@ -30,6 +30,7 @@ from feedback.models import (
     CategoryKind,
     Priority,
 )
+from maps.coords import to_wgs84
 
 AREA_CODE = r"^[0-9]{6}([0-9]{3}){0,3}$"
 CATEGORY_CODE = r"^[0-9]{2,10}$"
@@ -94,6 +95,9 @@ class PositionIn(Schema):
     lon: float | None = Field(None, ge=-180, le=180, description="经度（WGS84）")
     lat: float | None = Field(None, ge=-90, le=90, description="纬度（WGS84）")
     grid_code: str = Field("", pattern=r"^([0-9]{15})?$", description="无定位时所选网格")
+    coord_system: Literal["wgs84", "gcj02", "bd09", "cgcs2000"] = Field(
+        "wgs84", description="坐标系：微信/高德/腾讯定位为 gcj02，百度为 bd09"
+    )
 
     @model_validator(mode="after")
     def lon_and_lat_together(self):
@@ -102,6 +106,8 @@ class PositionIn(Schema):
             raise InvalidInput(
                 _("经度和纬度须同时提供。"), field="lat" if self.lat is None else "lon"
             )
+        if self.lon is not None:  # stored as WGS84: converted before the grid lookup
+            self.lon, self.lat = to_wgs84(self.lon, self.lat, self.coord_system)
         return self
 
 
