@@ -27,7 +27,7 @@ def test_anonymous_visitor_is_sent_to_login(client, db):
 
 def test_map_page_loads_leaflet_from_our_own_static_files_only(client, areas):
     client.force_login(user_with_role(Role.GRID_WORKER, areas[GRID]))
-    page = client.get(reverse("maps:area_map")).text
+    page = client.get(reverse("maps:area_map_of", args=[GRID])).text
     assert "/static/leaflet/leaflet.js" in page and "/static/maps/area_map.js" in page
     assert "/static/leaflet/leaflet.css" in page
     assert not re.search(r'(src|href)="(https?:)?//', page)
@@ -48,7 +48,7 @@ def test_map_of_a_neighbouring_grid_is_not_found(client, areas):
 
 def test_no_basemap_by_default(client, areas):
     client.force_login(user_with_role(Role.GRID_WORKER, areas[GRID]))
-    assert map_config(client.get(reverse("maps:area_map")))["basemapUrl"] == ""
+    assert map_config(client.get(reverse("maps:area_map_of", args=[GRID])))["basemapUrl"] == ""
 
 
 @override_settings(
@@ -63,7 +63,7 @@ def test_no_basemap_by_default(client, areas):
 )
 def test_basemap_url_is_passed_to_the_map_when_configured(client, areas):
     client.force_login(user_with_role(Role.GRID_WORKER, areas[GRID]))
-    config = map_config(client.get(reverse("maps:area_map")))
+    config = map_config(client.get(reverse("maps:area_map_of", args=[GRID])))
     assert config["basemapUrl"] == "http://tiles.intranet/{z}/{x}/{y}.png"
 
 
