@@ -76,7 +76,8 @@ MIDDLEWARE = [
     # every error under /api/ leaves as problem+json, whoever refused the request
     "common.middleware.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # zh-Hans unless the user chose otherwise; Accept-Language only for machine clients
+    "common.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "realtime.pages.live_position",
                 "notifications.context_processors.inbox",
+                "feedback.context_processors.case_entry",
             ],
         },
     },

@@ -59,7 +59,7 @@ def _row(case: Case, now) -> list:
         case.get_source_display(),
         case.get_priority_display(),
         case.area_code,
-        case.grid.name,
+        case.grid.full_name,
         mask_free_text(case.address),
         mask_free_text(case.description),
         case.department.name if case.department_id else "",

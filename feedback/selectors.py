@@ -21,7 +21,10 @@ from feedback.models import OPEN_STATES, Case, CaseFollower, CaseState, Category
 
 
 def _base() -> QuerySet[Case]:
-    return Case.objects.select_related("category", "grid", "department").defer("grid__boundary")
+    # The grid's community comes along: a grid's own name (第三网格) is only unique in it.
+    return Case.objects.select_related("category", "grid__parent", "department").defer(
+        "grid__boundary", "grid__parent__boundary"
+    )
 
 
 def case_get_for_user(*, user: User, case_id: int) -> Case | None:

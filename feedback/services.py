@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
-from common.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from feedback import deadlines
 from feedback.access import REPORTING_ROLES, acting_role, require_reporter, role_over_area
 from feedback.events import case_event
@@ -39,7 +39,14 @@ from feedback.models import (
 from feedback.photos import MAX_PHOTOS, PreparedPhoto
 from feedback.routing import department_for
 from feedback.timeline import new_entry, record
-from feedback.workflow import REPORTER, STEP, TRANSITION, Transition, within_reopen_window
+from feedback.workflow import (
+    REPORTER,
+    STEP,
+    TRANSITION,
+    Transition,
+    judges_others_work,
+    within_reopen_window,
+)
 from grid.models import Area, AreaLevel
 from grid.selectors import grid_for_point
 from infra.db import insert_together, next_id
@@ -467,6 +474,7 @@ def case_reopen(*, actor: User, case_id: int, reason: str) -> Case:
     """The reporter reopens a closed case within the reopen window: back to dispatch."""
     case, role = _begin("reopen", actor, case_id)
     _require_text(reason, _("请说明重新办理的原因。"), "reason")
+    _require_others_work(case)
     if not within_reopen_window(case):
         raise Conflict(
             _("结案已超过 %(days)d 天，不能重新办理，请另行上报。")
@@ -479,6 +487,11 @@ def case_reopen(*, actor: User, case_id: int, reason: str) -> Case:
     return case
 
 
+def _require_others_work(case: Case) -> None:
+    if not judges_others_work(case):
+        raise NotPermitted(_("您本人即办结案的事件，不能由您评价或申请重新办理。"))
+
+
 @transaction.atomic
 def case_rate(*, actor: User, case_id: int, rating: str, comment: str = "") -> Case:
     """评价: the reporter rates a closed case (once per closing)."""
@@ -487,6 +500,7 @@ def case_rate(*, actor: User, case_id: int, rating: str, comment: str = "") -> C
         raise InvalidInput(_("请选择满意、基本满意或不满意。"), field="rating")
     if case.rating:
         raise Conflict(_("该事件已评价。"))
+    _require_others_work(case)
     if rating == Rating.UNSATISFIED and not comment.strip():
         raise InvalidInput(_("不满意时请填写意见。"), field="comment")
     case.rating, case.rating_comment, case.rated_at = rating, comment.strip(), timezone.now()

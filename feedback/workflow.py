@@ -105,8 +105,21 @@ def within_reopen_window(case: Case) -> bool:
     return case.closed_at is None or timezone.now() - case.closed_at <= window
 
 
-def _not_rated(case: Case) -> bool:
-    return not case.rating
+def judges_others_work(case: Case) -> bool:
+    """评价 and 重新办理 judge the handling. A grid worker who reported a case and closed
+    it on the spot would be judging their own work, so they are not offered either."""
+    if not case.handled_on_spot or case.reporter_id is None:
+        return True
+    own = case.timeline.filter(action="on_spot", actor_id=case.reporter_id)
+    return not own.exists()
+
+
+def _may_rate(case: Case) -> bool:
+    return not case.rating and judges_others_work(case)
+
+
+def _may_reopen(case: Case) -> bool:
+    return within_reopen_window(case) and judges_others_work(case)
 
 
 S = CaseState
@@ -155,14 +168,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "rate", (S.CLOSED,), (REPORTER,),
         (Step("rate", pgettext_lazy("timeline", "评价")),),
-        form="RateForm", body="RateIn", summary="评价（反映人）", offered=_not_rated,
+        form="RateForm", body="RateIn", summary="评价（反映人）", offered=_may_rate,
         title=_("评价办理结果"), button=_("提交评价"), success=_("感谢您的评价。"),
     ),
     Transition(
         "reopen", (S.CLOSED,), (REPORTER,),
         (Step("reopen", pgettext_lazy("timeline", "重新办理"), S.REGISTERED, DISPATCH_IN),),
         form="ReasonForm", body="ReasonIn", summary="重新办理（反映人，结案后限期内）",
-        offered=within_reopen_window,
+        offered=_may_reopen,
         title=_("对结果不满意？申请重新办理"), button=_("重新办理"),
         success=_("已申请重新办理。"),
     ),

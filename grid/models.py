@@ -67,6 +67,14 @@ class Area(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
+    @property
+    def full_name(self) -> str:
+        """A grid's own name (第三网格) is only unique within its community, so lists and
+        exports name it with the community (幸福里社区第三网格)."""
+        if self.level == AreaLevel.GRID and self.parent is not None:
+            return self.parent.name + self.name
+        return self.name
+
 
 class Building(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=200, unique=True)

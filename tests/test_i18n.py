@@ -240,3 +240,27 @@ def test_the_same_page_stays_chinese_by_default(client, people, categories):
     html = client.get(reverse("feedback:supervise")).text
     assert "全部事件" in html and "All cases" not in html
     assert "筛选" in chinese_chrome(html)  # the check above would see a missing translation
+
+
+def test_an_english_browser_still_gets_chinese_pages_until_the_user_chooses(client, people):
+    # given a browser whose Accept-Language prefers English
+    client.force_login(people["resident"])
+    home = client.get(reverse("accounts:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    # then the page is in zh-Hans, the default for everyone
+    assert home.headers["Content-Language"] == "zh-hans"
+    assert "我的工作台" in home.text
+    # when the user picks English in the header's language menu
+    chosen = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert chosen.status_code == 302
+    # then the choice is remembered on the next page, whatever the browser asks for
+    again = client.get(reverse("accounts:home"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert again.headers["Content-Language"] == "en"
+    assert "My workbench" in again.text
+
+
+def test_machine_clients_still_negotiate_the_language(client):
+    # Accept-Language is the API's and Open311's way to ask for a language
+    english = client.get("/api/v1/no-such-endpoint", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get("/api/v1/no-such-endpoint")
+    assert english.headers["Content-Language"] == "en"
+    assert chinese.headers["Content-Language"] == "zh-hans"

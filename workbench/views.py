@@ -5,15 +5,18 @@ from dataclasses import dataclass, field
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import RegistrationStatus, Role, RoleAssignment, User
 from common.errors import InvalidInput
 from common.personal_data import mask_id_number, mask_phone
+from feedback import selectors as case_selectors
 from feedback.counters import case_counters
 from grid import selectors, selectors_stats, validation
 from grid.models import AreaLevel, ResidentStatus
 from notices.presenters import home_notices
+from registration import selectors as registration_selectors
 
 SECTION_ORDER = [Role.RESIDENT, Role.GRID_WORKER, Role.CLERK, Role.HANDLER, Role.SUPERVISOR]
 
@@ -66,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.RESIDENT: lambda: _resident_section(user),
         Role.GRID_WORKER: lambda: _grid_worker_section(user),
         Role.CLERK: lambda: _clerk_section(user, request),
-        Role.HANDLER: lambda: _handler_section(assignments),
+        Role.HANDLER: lambda: _handler_section(user, assignments),
         Role.SUPERVISOR: lambda: _supervisor_section(user, assignments),
     }
     sections = [(role, builders[role]()) for role in SECTION_ORDER if role in held]
@@ -79,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "counters": case_counters(user=user, roles=held) if sections or is_admin else None,
         # the live notices of the user's areas, pinned first (notices.presenters)
         "notices": home_notices(user) if sections or is_admin else None,
+        "reviews_registrations": _registration_reviews(user),
     }
     return render(request, "accounts/home.html", context)
 
@@ -128,9 +132,30 @@ def _clerk_section(user: User, request: HttpRequest) -> dict:
     return {"search": search}
 
 
-def _handler_section(assignments: list[RoleAssignment]) -> dict:
+# The handler's home lists the most urgent dispatches; the inbox has them all.
+HANDLER_HOME_CASES = 10
+
+
+def _handler_section(user: User, assignments: list[RoleAssignment]) -> dict:
     departments = {a.department for a in assignments if a.role == Role.HANDLER}
-    return {"departments": sorted(departments, key=lambda d: d.code)}
+    inbox = case_selectors.handler_inbox(user=user)
+    return {
+        "departments": sorted(departments, key=lambda d: d.code),
+        "cases": list(inbox.select_related("category", "grid__parent")[:HANDLER_HOME_CASES]),
+        "total": inbox.count(),
+        "now": timezone.now(),
+    }
+
+
+def _registration_reviews(user: User) -> dict | None:
+    """The review queue's entry on the home of those who review registrations, with the
+    number waiting (the queue itself was linked from nowhere)."""
+    if not registration_selectors.can_review_registrations(user):
+        return None
+    pending = registration_selectors.registration_request_list(
+        user=user, status=RegistrationStatus.PENDING
+    )
+    return {"pending": pending.count()}
 
 
 def _supervisor_section(user: User, assignments: list[RoleAssignment]) -> dict:

@@ -19,6 +19,7 @@ from common.errors import DomainError
 from feedback import forms as case_forms
 from feedback import selectors, services
 from feedback.access import is_reporter
+from feedback.context_processors import case_home_url
 from feedback.models import OPEN_STATES, Case, CaseState
 from feedback.routing import department_for
 from feedback.schemas import viewer_of
@@ -165,6 +166,10 @@ def act(
         fresh = selectors.case_get_for_user(user=request.user, case_id=case.pk) or case
         return render_detail(request, fresh, {name: form}, status=exc.status)
     messages.success(request, success)
+    if selectors.case_get_for_user(user=request.user, case_id=case.pk) is None:
+        # the action took the case out of the user's sight (a handler's send-back): the
+        # confirmation goes with them to their own list instead of a 404
+        return redirect(case_home_url(request.user))
     return redirect("feedback:detail", pk=case.pk)
 
 

@@ -2,6 +2,7 @@
 reporter's own actions (rate, reopen, withdraw) are the table's (feedback.views.actions)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -64,6 +65,8 @@ def report(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         form.add_domain_error(exc)
         return report_page(request, form, status=exc.status)
+    done = _("上报成功，事件编号 %(number)s。办理进展会通知您。") % {"number": case.number}
+    messages.success(request, done)
     return redirect("feedback:detail", pk=case.pk)
 
 
