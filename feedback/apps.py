@@ -7,6 +7,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("事件诉求")
 
     def ready(self) -> None:
-        from feedback import map_layers
+        from feedback import map_layers, map_pages
 
         map_layers.register()
+        map_pages.register()

@@ -148,3 +148,14 @@ def test_no_map_page_carries_a_case(client, users, hidden_and_neighbouring_cases
     response = client.get(reverse("maps:area_map"), follow=True)
     for case in hidden_and_neighbouring_cases:
         assert case.number not in response.text
+
+
+@pytest.mark.parametrize(
+    "role, reports",
+    [(Role.RESIDENT, True), (Role.GRID_WORKER, True), (Role.CLERK, True), (Role.HANDLER, False)],
+)
+def test_the_report_sheet_is_offered_to_those_who_may_report(client, users, role, reports):
+    client.force_login(users[role])
+    response = client.get(reverse("maps:area_map"))
+    assert (page_config(response)["report"] is not None) == reports
+    assert ('id="report-sheet"' in response.text) == reports
