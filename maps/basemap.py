@@ -41,11 +41,10 @@ def basemap_from(
     if kind == "tianditu":
         if not tianditu_key:
             raise ValueError("GONGZHI_BASEMAP_KIND=tianditu needs GONGZHI_TIANDITU_KEY")
-        base = TIANDITU_HOST + TIANDITU_TILE
         return Basemap(
             kind=kind,
-            url=base.format(layer="vec", key=tianditu_key),
-            overlay=base.format(layer="cva", key=tianditu_key),
+            url=TIANDITU_HOST + TIANDITU_TILE.format(layer="vec", key=tianditu_key),
+            overlay=TIANDITU_HOST + TIANDITU_TILE.format(layer="cva", key=tianditu_key),
             crs="wgs84",  # CGCS2000: the same as WGS84 at a map's precision
             attribution=attribution or TIANDITU_ATTRIBUTION,
             subdomains=TIANDITU_SUBDOMAINS,

@@ -6,6 +6,7 @@ itself is grid.services.area_save, with grid.validation's rules."""
 import json
 import math
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ def boundary_from_geojson(value: dict) -> GEOSGeometry:
         geom = GEOSGeometry(
             json.dumps({"type": value["type"], "coordinates": value.get("coordinates")})
         )
-    except (GEOSException, ValueError, TypeError) as exc:
+    except (GEOSException, GDALException, ValueError, TypeError) as exc:
         raise InvalidInput(_("边界坐标无法解析。"), field="boundary") from exc
     geom.srid = 4326
     xmin, ymin, xmax, ymax = geom.extent

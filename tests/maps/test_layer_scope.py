@@ -8,7 +8,7 @@ from accounts.models import Role
 from feedback import services
 from tests.factories import user_with_role
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
-from tests.feedback.flows import dispatched, reported
+from tests.feedback.flows import dispatched, registered, reported
 from tests.maps.layers import case_ids, layer, tile_case_ids, tile_of
 
 COMMUNITY, STREET = GRID[:12], GRID[:9]
@@ -17,9 +17,9 @@ NEIGHBOUR_COMMUNITY, NEIGHBOUR_STREET = NEIGHBOUR_GRID[:12], NEIGHBOUR_GRID[:9]
 
 @pytest.fixture
 def cases(people, categories):
-    """In GRID: a public case, a sensitive one, a hidden one and one with the city
-    department; in the neighbouring street: one case."""
-    public = reported(people, categories)
+    """In GRID: a public case (registered, reported by the resident), a sensitive one, a
+    hidden one and one with the city department; in the neighbouring street: one case."""
+    public = registered(people, categories)  # an unscreened report is not public yet
     sensitive = reported(people, categories, category="dispute", reporter="worker")
     hidden = reported(people, categories, reporter="worker")
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="含个人信息")
