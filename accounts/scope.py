@@ -22,15 +22,31 @@ held_memo: Memo[tuple[Held, ...]] = Memo("roles", seconds=settings.AUTH_MEMO_SEC
 
 
 def forget_roles_on_commit(*user_ids: int) -> None:
-    """Every write of a RoleAssignment calls this for the users whose roles it changed."""
+    """Every write of a RoleAssignment calls this for the users whose roles it changed:
+    their roles, and their memoised bearer tokens, which carry the roles."""
+    from accounts.tokens import forget_tokens_of_on_commit  # tokens imports this module
+
     held_memo.forget_on_commit(*user_ids)
+    forget_tokens_of_on_commit(*user_ids)
 
 
 def held_roles(user: User) -> tuple[Held, ...]:
     """The user's role assignments (role, area code, department)."""
     if not user.is_authenticated:
         return ()
+    attached = getattr(user, _ATTACHED, None)
+    if attached is not None:
+        return attached
     return held_memo.get(user.pk, lambda: _held(user.pk))
+
+
+_ATTACHED = "_held_roles"
+
+
+def attach_roles(user: User, roles: tuple[Held, ...]) -> None:
+    """Give `user` the roles read with them (a bearer token's entry: accounts.tokens), so
+    held_roles asks nothing more for this instance."""
+    setattr(user, _ATTACHED, roles)
 
 
 def _held(user_id: int) -> tuple[Held, ...]:

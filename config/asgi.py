@@ -25,6 +25,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from accounts.socket_auth import SocketAuth  # noqa: E402
+from accounts.tokens import last_use  # noqa: E402
 from common.checks import refuse_to_serve_demo_secrets  # noqa: E402
 from config import scheduler  # noqa: E402
 from infra.asgi_body import BodyRules, BufferBodies  # noqa: E402
@@ -42,9 +43,11 @@ async def start_process() -> None:
 
 
 async def stop_process() -> None:
-    """Send what is queued (bounded), then stop the scheduler."""
+    """Send what is queued (bounded), stop the scheduler, write the tokens' last uses
+    still batched (accounts.tokens.LastUse)."""
     await stop_sending(settings.REALTIME_SHUTDOWN_DRAIN_SECONDS)
     await asyncio.to_thread(scheduler.stop)
+    await asyncio.to_thread(last_use.write)
 
 
 application = Lifespan(

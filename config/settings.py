@@ -305,6 +305,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Bearer tokens expire this many days after they are issued.
 API_TOKEN_DAYS = int(os.environ.get("GONGZHI_TOKEN_DAYS", "30"))
+# A token's last use is written once per 5 minutes per process, and the first uses of
+# this many seconds go out together in one UPDATE (accounts.tokens.LastUse; 0: at once).
+API_TOKEN_LAST_USE_BATCH_SECONDS = float(os.environ.get("GONGZHI_TOKEN_LAST_USE_BATCH", "30"))
 # TOTP two-factor (django-otp) is required of users holding these roles, and of
 # superusers. TWO_FACTOR_ENFORCED exists for the test suite (tests/conftest.py).
 TWO_FACTOR_ROLES = _env_list("GONGZHI_2FA_ROLES", "supervisor,admin")

@@ -25,13 +25,16 @@ def fast_password_hashing(settings):
 def fresh_memos():
     """Tokens, roles, categories and the calendar are memoised (infra/memo.py), and
     SQLite reuses the ids of rolled-back rows: one test's answers must not serve the next."""
+    from accounts.tokens import last_use
     from infra.db import forget_reserved_ids
     from infra.memo import forget_all
 
     forget_all()
     forget_reserved_ids()
+    last_use.forget()
     yield
     forget_all()
+    last_use.forget()
 
 
 @pytest.fixture(autouse=True)

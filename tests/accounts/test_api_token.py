@@ -96,7 +96,8 @@ def test_token_of_a_deactivated_user_is_refused(worker):
     assert phone.get(f"{API}/grid/my-grids").status_code == 401
 
 
-def test_using_a_token_records_when_it_was_last_used(worker):
+def test_using_a_token_records_when_it_was_last_used(worker, settings):
+    settings.API_TOKEN_LAST_USE_BATCH_SECONDS = 0  # written at once: the plain path
     token = issue("wangge", "pass-word-123").json()["token"]
     Client(headers={"Authorization": f"Bearer {token}"}).get(f"{API}/grid/my-grids")
     assert ApiToken.objects.get().last_used_at is not None
