@@ -38,7 +38,7 @@ def _readable(request: HttpRequest, ballot_id: int) -> Ballot:
 def _votable(request: HttpRequest, ballot_id: int) -> tuple[Ballot, BallotAccess]:
     """The ballot and the user's policy, built once: a cast is the hot path, and the
     policy asks the register (the user's home grid)."""
-    ballot = Ballot.objects.select_related("topic__area").filter(pk=ballot_id).first()
+    ballot = selectors.ballot_to_cast_on(ballot_id)
     access = ballot_access_to_read(request.user, ballot) if ballot else None
     if access is None:
         raise NotFound(_("未找到该表决。"))

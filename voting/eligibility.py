@@ -58,11 +58,10 @@ def voter_for(user: User, ballot: Ballot) -> Resident:
     """The register's resident `user` votes as on `ballot`, or NotPermitted saying why."""
     if not user.is_authenticated or user.resident_id is None:
         raise NotPermitted(_("您的账号尚未关联户籍登记信息，不能投票。请先完成居民认证。"))
-    resident = (
-        Resident.objects.filter(pk=user.resident_id)
-        .values("pk", "status", "birth_date", "household_id", "household__building__grid__code")
-        .first()
+    found = Resident.objects.filter(pk=user.resident_id).values(
+        "pk", "status", "birth_date", "household_id", "household__building__grid__code"
     )
+    resident = next(iter(found[:1]), None)  # by primary key: no ORDER BY to compile
     if resident is None or resident["status"] != ResidentStatus.PRESENT:
         raise NotPermitted(_("登记信息显示您已不在本地居住，不能投票。"))
     grid = resident["household__building__grid__code"] or ""

@@ -20,6 +20,26 @@ def ballot_get_for_user(*, user: User, ballot_id: int) -> Ballot | None:
     return ballot_list(user=user).filter(pk=ballot_id).first()
 
 
+# What a cast reads of its ballot (voting.services.ballot_cast, the policy, the event).
+# Any other field still loads when touched, by a query of its own.
+CAST_FIELDS = (
+    "kind", "eligibility", "channel", "secret", "allow_change", "min_choices",
+    "max_choices", "budget", "opens_at", "closes_at", "opened_at", "closed_at",
+    "created_at", "topic__area__code",
+)  # fmt: skip
+
+
+def ballot_to_cast_on(ballot_id: int) -> Ballot | None:
+    """The ballot by id, unscoped: the caller asks the policy (voting.access) before
+    anything else. Casting is the hot path: only the columns a cast reads (not the
+    area's boundary), and no ORDER BY."""
+    ballots = Ballot.objects.select_related("topic__area").only(*CAST_FIELDS)
+    try:
+        return ballots.get(pk=ballot_id)
+    except Ballot.DoesNotExist:
+        return None
+
+
 @dataclass
 class MyVote:
     voted: bool = False

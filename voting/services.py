@@ -417,14 +417,16 @@ def _move_tally(options: Sequence[Option], delta: dict[str, int]) -> None:
     """Move the live count of an open ballot in one UPDATE, so two changes in opposite
     directions lock the option rows in the same order."""
     by_key = {o.key: o.pk for o in options}
-    Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(
-        votes=F("votes")
-        + Case(
+    steps = set(delta.values())
+    if len(steps) == 1:  # a first vote: each chosen option by one, a plain increment
+        moved = F("votes") + steps.pop()
+    else:
+        moved = F("votes") + Case(
             *[When(pk=by_key[k], then=Value(v)) for k, v in delta.items()],
             default=Value(0),
             output_field=IntegerField(),
         )
-    )
+    Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(votes=moved)
 
 
 def rules_from(*, quorum: str | None, threshold: str | None, base: str = "cast") -> Rules:
