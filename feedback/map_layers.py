@@ -226,7 +226,7 @@ def cases_tile(user: User, query: MapQuery) -> bytes:
     if query.zoom < POINTS_FROM_ZOOM:
         rows = snapped_counts(cases, query.bbox.width / 8).annotate(cluster=Value(True))
         return encode_tile(rows, layer="cases", tile=query.tile, properties=CLUSTER_PROPERTIES)
-    rows = with_colour(cases, colour_now()).values(
+    rows = with_colour(cases.order_by(), colour_now()).values(
         "id", "number", "state", "colour", category_name=F("category__name"), geom=F("location")
     )
     return encode_tile(rows, layer="cases", tile=query.tile, properties=TILE_PROPERTIES)
