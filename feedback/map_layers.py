@@ -7,8 +7,10 @@ case itself, or its public page); its title is masked unless they read the free 
 """
 
 import datetime as dt
+import functools
 
 from django.conf import settings
+from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import PointOnSurface, SnapToGrid, Translate
 from django.db.models import (
     BooleanField,
@@ -17,8 +19,10 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -162,7 +166,6 @@ def _point(access: CaseAccess, case: Case) -> dict:
 
 def case_properties(access: CaseAccess, case: Case) -> dict:
     """What a map shows of a case (annotated with `colour` and `opens`)."""
-    name = "feedback:detail" if case.opens else "feedback:public_detail"
     text = case.description if access.reads_free_text_of(case) else mask_free_text(case.description)
     return {
         "id": case.pk,
@@ -171,9 +174,20 @@ def case_properties(access: CaseAccess, case: Case) -> dict:
         "state": case.state,
         "state_label": str(CaseState(case.state).label),
         "colour": case.colour,
-        "url": reverse(name, args=[case.pk]),
+        "url": _case_url(case.pk, opens=case.opens),
         "title": text[:TITLE_CHARS],
     }
+
+
+def _case_url(pk: int, *, opens: bool) -> str:
+    # reverse() once per page kind, not once per point (a z18 box holds hundreds)
+    name = "feedback:detail" if opens else "feedback:public_detail"
+    return _url_pattern(name).replace("999999999", str(pk))
+
+
+@functools.lru_cache(maxsize=8)
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[999999999])
 
 
 def grid_clusters(cases: QuerySet[Case]) -> list[dict]:
@@ -193,6 +207,20 @@ def grid_clusters(cases: QuerySet[Case]) -> list[dict]:
         _feature(p.x, p.y, {"cluster": True, "count": counts[code], "grid": code})
         for code, p in points.order_by("code")
     ]
+
+
+def grid_counts(cases: QuerySet[Case]) -> QuerySet:
+    """(grid code, count, a point inside the grid) per grid. Grouped by the code column,
+    not by geometry: a low-zoom tile counts a few hundred thousand rows."""
+    inside = Area.objects.filter(code=OuterRef("area_code")).values(
+        point=PointOnSurface("boundary")
+    )[:1]
+    return (
+        cases.order_by()
+        .values("area_code")
+        .annotate(count=Count("pk"))
+        .values("count", grid=F("area_code"), geom=Subquery(inside, output_field=PointField()))
+    )
 
 
 def cell_size(query: MapQuery) -> float:
@@ -221,8 +249,13 @@ def _feature(lon: float, lat: float, properties: dict) -> dict:
 
 
 def cases_tile(user: User, query: MapQuery) -> bytes:
-    """Points from zoom 15, counts per snapped cell (1/8 of the tile) below it."""
+    """Points from zoom 15; below, counts per grid (to zoom 13) or per snapped cell (1/8
+    of the tile), as the GeoJSON."""
     cases = in_box(user, query)
+    if query.zoom <= GRID_CLUSTERS_UP_TO_ZOOM:
+        rows = grid_counts(cases).annotate(cluster=Value(True))
+        props = (*CLUSTER_PROPERTIES, "grid")
+        return encode_tile(rows, layer="cases", tile=query.tile, properties=props)
     if query.zoom < POINTS_FROM_ZOOM:
         rows = snapped_counts(cases, query.bbox.width / 8).annotate(cluster=Value(True))
         return encode_tile(rows, layer="cases", tile=query.tile, properties=CLUSTER_PROPERTIES)

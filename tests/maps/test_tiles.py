@@ -32,7 +32,9 @@ def test_below_zoom_15_a_case_tile_holds_counts(client, people, categories):
         reported(people, categories)
     client.force_login(people["supervisor"])
     features = tile_features(client, "cases", tile_of(GRID, 12))
-    assert [f["properties"] for f in features] == [{"cluster": True, "count": 3}]
+    assert [f["properties"] for f in features] == [{"cluster": True, "count": 3, "grid": GRID}]
+    (cell,) = tile_features(client, "cases", tile_of(GRID, 14))
+    assert cell["properties"] == {"cluster": True, "count": 3}
 
 
 def test_grid_and_building_tiles(client, areas, people):
