@@ -12,6 +12,7 @@ def page_texts() -> dict:
         "topic_badge": _("议"),
         "report_here": _("上报位置"),
         "point": _("位置：%(lat)s, %(lon)s"),
+        "photos_chosen": _("已选 %(n)s 张"),
         "report_incomplete": _("请选择问题类别并填写问题描述。"),
         "kind_building": _("楼栋"),
         "kind_area": _("区域"),

@@ -169,7 +169,7 @@
     panelBody.replaceChildren.apply(panelBody, nodes);
     panel.dataset.kind = kind;
     panel.hidden = false;
-    panelBody.scrollTop = 0;
+    panel.scrollTop = 0;  // the aside scrolls, not its body: an action shows its result from the top
   }
 
   document.getElementById("side-panel-close").addEventListener("click", function () {

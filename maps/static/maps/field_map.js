@@ -111,6 +111,10 @@
     sheet.hidden = false;
     page.classList.add("sheet-open");
     map.invalidateSize();
+    // on a phone the sheet covers the lower part of the screen: the map moves up above
+    // it, with the chosen point in its middle
+    mapElement.scrollIntoView({ block: "start" });
+    if (pin) { map.panTo(pin.getLatLng(), { animate: false }); }
     form.elements.category.focus({ preventScroll: true });
   }
 
@@ -185,6 +189,8 @@
     var done = document.getElementById("report-done");
     done.querySelector("[data-number]").textContent = reported.number;
     done.hidden = false;
+    form.querySelector("[data-files]").textContent = "";
+    done.scrollIntoView({ block: "start" });
     // a point, not a count: the new case shows at a zoom where cases are drawn one by one
     map.setView(latlng, Math.max(map.getZoom(), 16), { animate: false });
     reload().then(function () {
@@ -194,6 +200,10 @@
 
   if (config.report) {
     form.elements.client_id.value = G.uuid4();
+    form.elements.photos.addEventListener("change", function () {
+      var n = form.elements.photos.files.length;
+      form.querySelector("[data-files]").textContent = n ? G.text("photos_chosen").replace("%(n)s", n) : "";
+    });
     loadCategories().catch(function (error) { status(error.message); });
     map.on("click", function (event) { placePin(event.latlng, ""); });
     form.addEventListener("submit", submitReport);

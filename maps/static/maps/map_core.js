@@ -188,7 +188,9 @@
       el.setAttribute("data-state", p.state);
       el.setAttribute("data-colour", p.colour);
     });
-    marker.bindTooltip(p.number + " · " + (p.title || p.category) + " · " + p.state_label, { direction: "top" });
+    marker.bindTooltip(p.number + " · " + (p.title || p.category) + " · " + p.state_label, {
+      direction: "top", className: "case-tip",
+    });
     marker.on("click", function () { onClick(feature, marker); });
     return marker;
   }
