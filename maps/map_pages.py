@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models import Extent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
@@ -85,11 +86,14 @@ def command_map(request: HttpRequest) -> HttpResponse:
     if not (user.is_superuser or has_role(user, *COMMAND_ROLES)):
         raise Http404(_("您没有指挥地图的权限。"))
     filters = _from_provider("case_filters", user) or {"states": [], "categories": []}
+    may_edit = user.is_superuser or has_role(user, Role.ADMIN)
     config = map_config(
         request,
         mode="command",
         focus=scope_extent(user, COMMAND_ROLES) or scope_extent(user),
         texts=page_texts(),
+        # the editor itself checks the grid is under the user's admin role
+        grid_editor=reverse("maps:grid_editor", args=["{code}"]) if may_edit else None,
     )
     context = {"map_config": config, "filters": filters, "departments": departments_for(user)}
     return render(request, "maps/command_map.html", context)

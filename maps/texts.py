@@ -34,5 +34,6 @@ def page_texts() -> dict:
         "check_outside": _("超出所属社区约 %(m2)s ㎡"),
         "check_uncovered": _("社区未覆盖比例：%(share)s"),
         "saved": _("边界已保存。"),
+        "edit_boundary": _("编辑边界"),
         "unsaved": _("边界有未保存的修改。"),
     }

@@ -58,7 +58,8 @@ def test_map_draws_every_area_in_scope_and_names_a_clicked_grid(browser, live_se
 
     def scenario(page, requests):
         log_in(page, live_server.url, people["supervisor"].username)
-        page.goto(f"{live_server.url}/maps/")
+        # the street's own area map (/maps/ itself is the supervisor's command map)
+        page.goto(f"{live_server.url}/maps/310101001/")
         page.locator("#area-map[data-features]").wait_for()
         drawn = page.locator("#area-map path.leaflet-interactive").count()
         # when the first grid (lowest code) is clicked

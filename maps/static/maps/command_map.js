@@ -207,7 +207,13 @@
         list.append(item);
       });
       if (!summary.cases.length) { list.append(G.element("li", "muted", G.text("no_cases"))); }
-      showPanel([head, figures, workers, G.element("h3", null, config.labels.cases), list], "grid");
+      var nodes = [head, figures, workers, G.element("h3", null, config.labels.cases), list];
+      if (config.grid_editor) {
+        var edit = G.element("a", "button secondary small", G.text("edit_boundary"));
+        edit.href = config.grid_editor.replace("%7Bcode%7D", encodeURIComponent(summary.code));
+        nodes.splice(3, 0, edit);
+      }
+      showPanel(nodes, "grid");
     }).catch(function (error) { status(error.message); });
   }
 
