@@ -59,3 +59,17 @@ def test_an_unknown_system_is_refused(people, categories):
     }
     status, problem = post_json(bearer_client(people["resident"]), "/cases", body)
     assert status == 422 and problem["detail"]
+
+
+def test_the_report_page_converts_a_gcj02_point(client, people, categories):
+    from django.urls import reverse
+
+    from tests.feedback.pages import report_data
+
+    lon, lat = wgs84_to_gcj02(TRUE_LON, TRUE_LAT)
+    client.force_login(people["resident"])
+    data = report_data(categories["stall"], lon=f"{lon:.7f}", lat=f"{lat:.7f}")
+    response = client.post(reverse("feedback:report"), data | {"coord_system": "gcj02"})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.area_code == GRID and case.location.x == pytest.approx(TRUE_LON, abs=2e-6)
