@@ -14,7 +14,7 @@ from accounts.models import RoleAssignment
 from accounts.services_provision import totp_device_provision
 from feedback.models import Case, CaseState, Category, CategoryKind
 from grid.models import Area
-from tests.e2e.conftest import DESKTOP, PHONE, foreign_requests, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, foreign_requests, screenshot
 from tests.factories import grid_centre
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +32,13 @@ def stall_category(people):
     )
 
 
+def screen(page, name: str) -> None:
+    """What the phone shows (the sheet is fixed to the screen: a full-page picture would
+    put it over the wrong part of the page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 def tap_and_report(page, text: str) -> str:
     page.locator("#map[data-ready='1']").wait_for()
     box = page.locator("#map").bounding_box()
@@ -39,6 +46,7 @@ def tap_and_report(page, text: str) -> str:
     page.locator("#report-sheet").wait_for()
     page.locator("select[name=category]").select_option(label="占道经营")
     page.locator("textarea[name=description]").fill(text)
+    screen(page, "map-worker-sheet-phone")
     page.get_by_role("button", name="提交上报").click()
     page.locator("#report-done").wait_for()
     return page.locator("#report-done [data-number]").inner_text()
@@ -92,7 +100,7 @@ def test_a_resident_finds_an_address_and_reports_there(browser, served, people, 
         page.locator("#search-results button", has_text=address).first.click()
         page.locator("#report-sheet").wait_for()
         assert page.locator("input[name=address]").input_value().startswith(address)
-        screenshot(page, "map-resident-search-phone")
+        screen(page, "map-resident-search-phone")
         page.locator("select[name=category]").select_option(label="占道经营")
         page.locator("textarea[name=description]").fill("楼下有人占道卖菜")
         page.get_by_role("button", name="提交上报").click()

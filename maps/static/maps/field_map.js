@@ -114,6 +114,7 @@
     // on a phone the sheet covers the lower part of the screen: the map moves up above
     // it, with the chosen point in its middle
     mapElement.scrollIntoView({ block: "start" });
+    map.invalidateSize();
     if (pin) { map.panTo(pin.getLatLng(), { animate: false }); }
     form.elements.category.focus({ preventScroll: true });
   }
