@@ -2,8 +2,9 @@
 the same errors answer problem+json (common/middleware.py converts /api/ answers)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from common.problem import error_text, problem_response, wants_problem
@@ -45,3 +46,8 @@ def _page(request: HttpRequest, status: int, template: str) -> HttpResponse:
     if wants_problem(request.path):
         return problem_response(status)
     return render(request, template, status=status)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask /favicon.ico whatever the page says; it is our mark."""
+    return redirect(static("common/favicon.svg"), permanent=True)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
+from common import views as common_views
 from config.api import api
 from registration import urls as registration_urls
 from workbench import urls as workbench_urls
@@ -15,6 +16,7 @@ accounts_pages = (
 )
 
 urlpatterns = [
+    path("favicon.ico", common_views.favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

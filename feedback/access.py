@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, RoleAssignment, User
 from accounts.scope import Held, code_prefix_q, held_roles
 from common.errors import NotPermitted
-from feedback.models import Case, CaseFollower, CaseState
+from feedback.models import Case, CaseEntry, CaseFollower, CaseState
 from grid.models import Area, AreaLevel
 from realtime.groups import codes_upwards, department_group, staff_group, user_group
 
@@ -38,6 +38,10 @@ SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 REPORTING_ROLES = (Role.GRID_WORKER, Role.RESIDENT, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 # A handler reads the cases dispatched to them, not a community's public list.
 PUBLIC_READERS = (Role.RESIDENT, *AREA_STAFF_ROLES)
+# The timeline notes a reporter without a role over the case reads: their own words and
+# the answers meant for them. Dispatch, send-back, verification and escalation notes are
+# the offices' talk among themselves and may name other people.
+REPORTER_NOTES = frozenset({"report", "on_spot", "handle", "reject", "rate", "reopen", "withdraw"})
 NOT_PUBLIC_STATES = (CaseState.MERGED, CaseState.WITHDRAWN, CaseState.REJECTED)
 # Public cases are read per community: a grant below a community (a grid) opens its whole
 # community's public list; a grant above one (a street) opens every community in it.
@@ -109,6 +113,15 @@ class CaseAccess:
         if self.superuser or case.reporter_id == self.user_id or self.roles_over(case):
             return True
         return CaseFollower.objects.filter(case=case, user_id=self.user_id).exists()
+
+    def reads_notes_of(self, case: Case) -> bool:
+        """Every timeline note: staff working on or supervising the case. Its reporter
+        reads only REPORTER_NOTES and their own."""
+        return self.superuser or self.works_on(case) or self.supervises(case)
+
+    def reads_note(self, entry: CaseEntry, case: Case) -> bool:
+        own = entry.actor_id is not None and entry.actor_id == self.user_id
+        return own or entry.action in REPORTER_NOTES or self.reads_notes_of(case)
 
     def sees_reporter_of(self, case: Case) -> bool:
         """The reporter's name: the reporter, supervisors over the area, and — unless the

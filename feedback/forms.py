@@ -244,16 +244,21 @@ class CaseFilterForm(forms.Form):
     )
     search = forms.CharField(label=_("编号或描述"), required=False, max_length=50)
 
-    def __init__(self, *args, areas=(), **kwargs) -> None:
+    def __init__(self, *args, areas=(), only: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("全部")), *CaseState.choices]
+        if only:  # a list page offers the filters that make sense on it
+            for name in [n for n in self.fields if n not in only]:
+                del self.fields[name]
+        if "state" in self.fields:
+            self.fields["state"].choices = [("", _("全部")), *CaseState.choices]
         categories = Category.objects.filter(active=True).order_by("code")
         self.fields["category"].choices = [("", _("全部"))] + [
             (c.code, f"{'　' if c.parent_id else ''}{c.name}") for c in categories
         ]
-        self.fields["area"].choices = [("", _("全部"))] + [
-            (a.code, f"{'　' * (a.level - 1)}{a.name}") for a in areas
-        ]
+        if "area" in self.fields:
+            self.fields["area"].choices = [("", _("全部"))] + [
+                (a.code, f"{'　' * (a.level - 1)}{a.name}") for a in areas
+            ]
 
     def filters(self) -> CaseFilters:
         """The valid filters; a malformed parameter is dropped, never widens the scope."""

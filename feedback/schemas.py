@@ -313,6 +313,8 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_note(obj: CaseEntry, context) -> str:
+        if not viewer_of(_request(context)).reads_note(obj, obj.case):
+            return ""
         return _free_text_for(context, obj.case, obj.note)
 
     @staticmethod

@@ -98,10 +98,11 @@ def public_case_get(*, user: User, case_id: int) -> Case | None:
     return public_cases_for(user=user).filter(pk=case_id).first()
 
 
-def handler_inbox(*, user: User) -> QuerySet[Case]:
+def handler_inbox(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """Cases dispatched to the user's departments within their areas, most urgent first."""
     handler_q = case_access(user).handler_q()
-    return _base().filter(handler_q, state=CaseState.DISPATCHED).order_by("due_at")
+    cases = _base().filter(handler_q, state=CaseState.DISPATCHED)
+    return _apply(cases, filters or CaseFilters()).order_by("due_at")
 
 
 def escalation_queue(*, user: User) -> QuerySet[Case]:

@@ -16,6 +16,7 @@ from feedback import selectors
 from feedback.access import REPORTING_ROLES, case_access
 from feedback.models import Case
 from grid.models import Area, AreaLevel
+from grid.selectors import area_list
 
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -51,3 +52,8 @@ def report_grids(user: User) -> QuerySet[Area]:
     if user.is_superuser:
         return grids
     return grids.filter(code_prefix_q("code", case_access(user).codes(REPORTING_ROLES)))
+
+
+def filter_areas(user: User) -> QuerySet[Area]:
+    """The areas a list page's area filter offers: the user's scope, never an ancestor."""
+    return area_list(user=user).filter(in_scope=True)

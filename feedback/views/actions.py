@@ -132,11 +132,11 @@ def render_detail(
         "roles": roles,
         "reveal_reporter": reveal,
         "reporter": reporter_label(case) if reveal else None,
-        "timeline": timeline(case, reveal),
+        "timeline": timeline(case, reveal, access),
         "actions": action_panels(case, found),
         "overdue": case.is_open and case.due_at is not None and case.due_at < timezone.now(),
         "last_send_back": case.timeline.filter(action="send_back").order_by("-seq").first()
-        if case.state == CaseState.REGISTERED
+        if access.reads_notes_of(case) and case.state == CaseState.REGISTERED
         else None,
     }
     return page(request, "feedback/case_detail.html", context, status=status)

@@ -7,16 +7,22 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from feedback import selectors
-from feedback.views.access import role_required
+from feedback.forms import CaseFilterForm
+from feedback.views.access import filter_areas, role_required
 from feedback.views.pages import page, page_of
+
+# The inbox holds one state (dispatched); what a handler narrows it by.
+INBOX_FILTERS = ("category", "area", "overdue", "escalated", "created_from", "created_to", "search")
 
 
 @role_required(Role.HANDLER)
 def inbox(request: HttpRequest) -> HttpResponse:
-    cases = selectors.handler_inbox(user=request.user)
+    form = CaseFilterForm(request.GET, areas=filter_areas(request.user), only=INBOX_FILTERS)
+    cases = selectors.handler_inbox(user=request.user, filters=form.filters())
     context = {
         "title": _("待处置"),
         "inbox": True,
+        "form": form,
         "now": timezone.now(),
         "page": page_of(request, cases),
     }

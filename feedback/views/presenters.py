@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, Role
+from feedback.access import CaseAccess
 from feedback.models import Case, CaseEntry, CaseState, Rating
 from feedback.workflow import STEP
 
@@ -16,17 +17,27 @@ def reporter_label(case: Case) -> str:
     return str(case.reporter) if case.reporter_id else _("未知")
 
 
-def timeline(case: Case, reveal_reporter: bool) -> list[dict]:
+def timeline(case: Case, reveal_reporter: bool, access: CaseAccess | None = None) -> list[dict]:
+    """The case's timeline rows. Without `access` (the public page's caller hides names
+    and notes itself) every note; a viewer who may not read all notes (the reporter)
+    sees which office acted, never a staff member's name or an internal note."""
+    staff = access is None or access.reads_notes_of(case)
     entries = case.timeline.select_related("actor").prefetch_related("photos").order_by("seq")
     rows = []
     for entry in entries:
-        hide_actor = entry.actor_id == case.reporter_id and not reveal_reporter
+        own = entry.actor_id is not None and entry.actor_id == case.reporter_id
+        if own:
+            actor = (entry.actor or "") if reveal_reporter else _("反映人")
+        else:
+            actor = (entry.actor or "") if staff else ""
+        note = entry.note if access is None or access.reads_note(entry, case) else ""
         rows.append(
             {
                 "entry": entry,
+                "note": note,
                 "label": _phrase(entry.action),
                 "role": ROLE_LABELS.get(entry.actor_role, ""),
-                "actor": _("反映人") if hide_actor else (entry.actor or ""),
+                "actor": actor,
                 "to_state": CaseState(entry.to_state).label if _moved(entry) else "",
                 "extra": _entry_extra(entry),
                 "rating": dict(Rating.choices).get(entry.data.get("rating", "")),
@@ -55,10 +66,16 @@ def _entry_extra(entry: CaseEntry) -> str:
     if entry.action == "merge":
         return _("并入 %(number)s") % {"number": data.get("master_number", "")}
     if entry.action == "absorb":
-        return _("并入重复事件 %(number)s") % {"number": data.get("duplicate_number", "")}
+        # this entry is on the surviving case: the other one was merged into it
+        return _("重复事件 %(number)s 已并入本事件") % {"number": data.get("duplicate_number", "")}
     if entry.action == "escalate":
-        return _("第 %(level)s 次督办，超期 %(hours)s 小时") % {
-            "level": data.get("level", ""),
-            "hours": data.get("overdue_hours", ""),
-        }
+        return _escalation_text(data)
     return ""
+
+
+def _escalation_text(data: dict) -> str:
+    hours = float(data.get("overdue_hours") or 0)
+    level = data.get("level", "")
+    if hours < 1:
+        return _("第 %(level)s 次督办，超期不足 1 小时") % {"level": level}
+    return _("第 %(level)s 次督办，超期 %(hours)d 小时") % {"level": level, "hours": round(hours)}

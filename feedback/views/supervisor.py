@@ -14,9 +14,8 @@ from feedback.access import SUPERVISING_ROLES as SUPERVISING
 from feedback.export import cases_workbook
 from feedback.forms import CaseFilterForm
 from feedback.models import CaseState
-from feedback.views.access import role_required
+from feedback.views.access import filter_areas, role_required
 from feedback.views.pages import page, page_of
-from grid.selectors import area_list
 
 LIST_SIZE = 50
 
@@ -51,8 +50,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
 
 
 def filter_form(request: HttpRequest) -> CaseFilterForm:
-    areas = area_list(user=request.user).filter(in_scope=True)
-    return CaseFilterForm(request.GET, areas=areas)
+    return CaseFilterForm(request.GET, areas=filter_areas(request.user))
 
 
 @role_required(*SUPERVISING)

@@ -4,16 +4,19 @@ cases of their grids. Reporting uses the shared form; verifying is the table's
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from common.errors import DomainError
 from feedback import selectors, services
-from feedback.forms import OnSpotForm
-from feedback.models import CaseState
-from feedback.views.access import report_grids, role_required
+from feedback.forms import CaseFilterForm, OnSpotForm
+from feedback.views.access import filter_areas, report_grids, role_required
 from feedback.views.pages import page, page_of
 from feedback.views.resident import report_page
+
+# What a grid worker narrows their grids' cases by.
+GRID_FILTERS = ("state", "category", "area", "overdue", "created_from", "created_to", "search")
 
 
 @role_required(Role.GRID_WORKER)
@@ -53,14 +56,13 @@ def verify_queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.GRID_WORKER)
 def grid_cases(request: HttpRequest) -> HttpResponse:
-    """The cases of the worker's grids, optionally of one state."""
-    state = request.GET.get("state", "")
-    filters = selectors.CaseFilters(state=state if state in CaseState.values else None)
-    cases = selectors.case_list(user=request.user, filters=filters)
+    """The cases of the worker's grids, filtered as the supervisor's list is."""
+    form = CaseFilterForm(request.GET, areas=filter_areas(request.user), only=GRID_FILTERS)
+    cases = selectors.case_list(user=request.user, filters=form.filters())
     context = {
         "title": _("本网格事件"),
-        "states": CaseState.choices,
-        "state": state,
+        "form": form,
+        "now": timezone.now(),
         "page": page_of(request, cases),
     }
     return page(request, "feedback/case_list.html", context)

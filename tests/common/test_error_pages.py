@@ -60,3 +60,22 @@ def test_a_request_without_credentials_is_refused_in_the_clients_language():
     chinese = problem(Client().get("/api/v1/cases"), 401)
     assert chinese["title"] == "未登录"
     assert english["title"] == "Not logged in"
+
+
+@pytest.mark.django_db
+def test_favicon_is_our_mark_not_a_404():
+    client = Client()
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301
+    icon = client.get(answer["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_chinese_with_the_site_header_for_an_english_browser():
+    answer = Client(headers={"accept-language": "en-US,en"}).get("/no-such-page/")
+    assert answer.status_code == 404
+    text = answer.content.decode()
+    assert 'class="topbar"' in text and "共治社区治理平台" in text
+    assert "Not Found" not in text and "Page not found" not in text

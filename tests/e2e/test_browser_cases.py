@@ -149,3 +149,25 @@ def test_a_case_goes_from_a_phone_report_to_a_rating_through_the_pages(
     assert case.state == CaseState.CLOSED and case.rating == "satisfied"
     assert case.photos.filter(stage="after").count() == 1
     assert leaked == []
+
+
+def test_the_all_cases_table_fits_a_1440_screen(browser, live_server, people, stall_category):
+    # given cases in the supervisor's street, one overdue and escalated
+    patrol_reports(people, stall_category, 3)
+    Case.objects.filter(due_at__lt=timezone.now()).update(escalation_level=1)
+
+    def scenario(page, requests):
+        log_in(page, live_server.url, people["supervisor"].username)
+        page.goto(f"{live_server.url}/cases/all/")
+        table = page.locator(".case-table")
+        table.wait_for()
+        screenshot(page, "cases-supervise-1440")
+        wrap = page.locator(".table-wrap")
+        sizes = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+        last = page.locator(".case-table thead th").last.bounding_box()
+        return sizes, last, page.viewport_size["width"]
+
+    (scroll, client), last, width = browser.run(scenario, viewport={"width": 1440, "height": 900})
+    # then nothing scrolls sideways and the 督办 column is on screen
+    assert scroll <= client
+    assert last["x"] + last["width"] <= width

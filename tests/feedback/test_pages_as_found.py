@@ -1,19 +1,22 @@
 """What a pass through the case pages as each role found (issue: command center, "case
 pages as their users found them"), one test per defect."""
 
+import datetime as dt
 import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from common.errors import NotPermitted
 from feedback import services
+from feedback.escalation import escalate_overdue
 from feedback.models import Case, CaseState
 from feedback.photos import prepare
 from feedback.workflow import TRANSITION
 from grid.models import Area
 from tests.feedback.conftest import GRID
-from tests.feedback.flows import dispatched
+from tests.feedback.flows import dispatched, registered
 from tests.feedback.pages import report_data
 from tests.feedback.photos import image_bytes
 
@@ -136,3 +139,87 @@ def test_reviewers_find_the_registration_queue_on_their_home(client, people):
     assert reverse("accounts:registration_list") in client.get(reverse("accounts:home")).text
     client.force_login(people["handler"])
     assert reverse("accounts:registration_list") not in client.get(reverse("accounts:home")).text
+
+
+def test_the_reporter_reads_the_offices_answers_but_no_staff_names_or_internal_notes(
+    client, people, categories
+):
+    # given a case the department sent back with an internal reason, then handled
+    case = dispatched(people, categories)
+    services.case_send_back(
+        actor=people["handler"], case_id=case.pk, reason="内部：张科长说不归我们"
+    )
+    services.case_dispatch(actor=people["supervisor"], case_id=case.pk, note="再派城管")
+    services.case_handle(actor=people["handler"], case_id=case.pk, note="摊贩已劝离")
+    detail = reverse("feedback:detail", args=[case.pk])
+    # when the resident who reported it reads the case page
+    client.force_login(people["resident"])
+    text = client.get(detail).text
+    # then they read the handling result, not the internal notes nor any staff name
+    assert "摊贩已劝离" in text
+    assert "张科长" not in text and "再派城管" not in text and "部门退回理由" not in text
+    for staff in ("handler", "supervisor"):
+        assert f"· {people[staff]}" not in text
+    # while the supervisor reads everything
+    client.force_login(people["supervisor"])
+    text = client.get(detail).text
+    assert "张科长" in text and "再派城管" in text and f"· {people['handler']}" in text
+
+
+def test_an_escalation_says_under_an_hour_and_the_surviving_case_is_not_the_merged_one(
+    client, people, categories
+):
+    # given a case escalated just after its deadline, and a duplicate merged into another
+    case = dispatched(people, categories)
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - dt.timedelta(minutes=5))
+    escalate_overdue()
+    master = registered(people, categories)
+    duplicate = registered(people, categories, reporter="other_resident")
+    services.case_merge(actor=people["supervisor"], case_id=duplicate.pk, master_id=master.pk)
+    client.force_login(people["supervisor"])
+    # then the escalation reads "under an hour", never "0.0 hours"
+    text = client.get(reverse("feedback:detail", args=[case.pk])).text
+    assert "第 1 次督办，超期不足 1 小时" in text and "0.0" not in text
+    # and the master's timeline says the duplicate came into it
+    text = client.get(reverse("feedback:detail", args=[master.pk])).text
+    assert f"重复事件 {duplicate.number} 已并入本事件" in text
+
+
+def test_the_case_api_gives_the_reporter_the_same_notes_as_the_page(client, people, categories):
+    case = dispatched(people, categories)
+    services.case_send_back(actor=people["handler"], case_id=case.pk, reason="张科长说不归我们")
+    services.case_dispatch(actor=people["supervisor"], case_id=case.pk)
+    services.case_handle(actor=people["handler"], case_id=case.pk, note="摊贩已劝离")
+    client.force_login(people["resident"])
+    body = client.get(f"/api/v1/cases/{case.pk}").json()
+    notes = {entry["action"]: entry["note"] for entry in body["timeline"]}
+    assert notes["send_back"] == "" and notes["handle"] == "摊贩已劝离"
+    client.force_login(people["supervisor"])
+    body = client.get(f"/api/v1/cases/{case.pk}").json()
+    assert "张科长" in {e["action"]: e["note"] for e in body["timeline"]}["send_back"]
+
+
+def test_the_handlers_inbox_filters_by_category_and_overdue(client, people, categories):
+    # given two dispatched cases of two categories of the department, one overdue
+    stall = dispatched(people, categories)
+    dispute = dispatched(people, categories, category="dispute")
+    Case.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - dt.timedelta(hours=2))
+    client.force_login(people["handler"])
+    inbox = reverse("feedback:inbox")
+    # when they filter by category, then by overdue
+    by_category = client.get(inbox, {"category": categories["stall"].code}).text
+    by_overdue = client.get(inbox, {"overdue": "1"}).text
+    # then each filter keeps exactly its case, and the form is on the page
+    assert stall.number in by_category and dispute.number not in by_category
+    assert dispute.number in by_overdue and stall.number not in by_overdue
+    assert 'id="case-filters"' in by_category and 'name="state"' not in by_category
+
+
+def test_the_grid_workers_cases_filter_by_more_than_state(client, people, categories):
+    stall = dispatched(people, categories)
+    dispute = dispatched(people, categories, category="dispute")
+    client.force_login(people["worker"])
+    url = reverse("feedback:grid_cases")
+    text = client.get(url, {"category": categories["dispute"].code, "state": "dispatched"}).text
+    assert dispute.number in text and stall.number not in text
+    assert 'name="search"' in text and 'name="overdue"' in text
