@@ -170,10 +170,12 @@
     panel.dataset.kind = kind;
     panel.hidden = false;
     panel.scrollTop = 0;  // the aside scrolls, not its body: an action shows its result from the top
+    map.invalidateSize();  // the panel takes a column from the map
   }
 
   document.getElementById("side-panel-close").addEventListener("click", function () {
     panel.hidden = true;
+    map.invalidateSize();
   });
 
   function figure(label, value, key) {
