@@ -85,6 +85,11 @@ class CaseAccess:
             {g.area_code[:COMMUNITY_CODE_LENGTH] for g in self.grants if g.role in PUBLIC_READERS}
         )
 
+    def opens_all_under(self) -> list[str]:
+        """Area codes under which this user opens every case, whatever its state, category
+        or department ("" = everywhere): the area staff's codes (the first rule above)."""
+        return [""] if self.superuser else self.codes(AREA_STAFF_ROLES)
+
     def map_q(self) -> Q:
         """The cases shown to this user together, as on a map: the ones they may open and
         the public cases of the communities they read."""

@@ -10,8 +10,8 @@ import datetime as dt
 import functools
 
 from django.conf import settings
-from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import PointOnSurface, SnapToGrid, Translate
+from django.contrib.gis.geos import Point
 from django.db.models import (
     BooleanField,
     CharField,
@@ -19,10 +19,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -36,8 +34,8 @@ from accounts.models import User
 from common.personal_data import mask_free_text
 from feedback.access import CaseAccess, case_access
 from feedback.models import OPEN_STATES, Case, CaseState
-from grid.models import Area
-from maps.geo import encode_tile, in_box_q
+from grid.models import Area, AreaLevel
+from maps.geo import encode_features, encode_tile, in_box_q
 from maps.layers import LayerResult, register_layer, register_provider
 from maps.query import LayerFilters, MapQuery, degrees_per_pixel
 
@@ -59,6 +57,10 @@ CLUSTER_PROPERTIES = ("cluster", "count")
 def cases_for_map(user: User, filters: LayerFilters) -> QuerySet[Case]:
     """Every case the user may see on a map, filtered; location set."""
     cases = Case.objects.filter(case_access(user).map_q(), location__isnull=False)
+    return filtered(cases, filters)
+
+
+def filtered(cases: QuerySet[Case], filters: LayerFilters) -> QuerySet[Case]:
     if filters.state:
         cases = cases.filter(state=filters.state)
     if filters.category:
@@ -124,7 +126,7 @@ def cases_geojson(user: User, query: MapQuery) -> LayerResult:
         if len(ids) <= POINT_CAP:
             return LayerResult(point_features(user, Case.objects.filter(pk__in=ids)))
     if query.zoom <= GRID_CLUSTERS_UP_TO_ZOOM:
-        return LayerResult(grid_clusters(cases))
+        return LayerResult(grid_clusters(user, query))
     return LayerResult(cell_clusters(cases, cell_size(query)))
 
 
@@ -190,37 +192,46 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[999999999])
 
 
-def grid_clusters(cases: QuerySet[Case]) -> list[dict]:
+def grid_clusters(user: User, query: MapQuery) -> list[dict]:
     """Counts per grid, drawn at a point inside the grid."""
-    counts = dict(
-        cases.order_by()
-        .values_list("area_code")
-        .annotate(n=Count("pk"))
-        .values_list("area_code", "n")
-    )
-    points = (
-        Area.objects.filter(code__in=list(counts))
-        .annotate(point=PointOnSurface("boundary"))
-        .values_list("code", "point")
-    )
     return [
-        _feature(p.x, p.y, {"cluster": True, "count": counts[code], "grid": code})
-        for code, p in points.order_by("code")
+        _feature(point.x, point.y, {"cluster": True, "count": count, "grid": code})
+        for code, count, point in grid_counts(user, query)
     ]
 
 
-def grid_counts(cases: QuerySet[Case]) -> QuerySet:
-    """(grid code, count, a point inside the grid) per grid. Grouped by the code column,
-    not by geometry: a low-zoom tile counts a few hundred thousand rows."""
-    inside = Area.objects.filter(code=OuterRef("area_code")).values(
-        point=PointOnSurface("boundary")
-    )[:1]
-    return (
-        cases.order_by()
-        .values("area_code")
-        .annotate(count=Count("pk"))
-        .values("count", grid=F("area_code"), geom=Subquery(inside, output_field=PointField()))
+def grid_counts(user: User, query: MapQuery) -> list[tuple[str, int, Point]]:
+    """(code, cases, a point inside) of every grid touching the box that has cases the
+    user sees: all of each grid's cases, located or not.
+
+    Where the user opens every case of a grid (feedback.access.opens_all_under) the count
+    reads only the (area_code, state) index, never the table: a low zoom covers a few
+    hundred thousand cases spread over as many table pages. Elsewhere the map rule
+    decides case by case.
+    """
+    grids = Area.objects.filter(level=AreaLevel.GRID)
+    grids = grids.filter(in_box_q(grids, "boundary", query.bbox))
+    codes = list(grids.values_list("code", flat=True))
+    access = case_access(user)
+    whole = access.opens_all_under()
+    covered = [c for c in codes if any(c.startswith(p) for p in whole)]
+    others = sorted(set(codes) - set(covered))
+    counts = _per_grid(Case.objects.filter(area_code__in=covered), query.filters)
+    if others:
+        mine = Case.objects.filter(access.map_q(), area_code__in=others)
+        counts.update(_per_grid(mine, query.filters))
+    points = (
+        Area.objects.filter(code__in=sorted(counts))
+        .annotate(point=PointOnSurface("boundary"))
+        .values_list("code", "point")
+        .order_by("code")
     )
+    return [(code, counts[code], point) for code, point in points]
+
+
+def _per_grid(cases: QuerySet[Case], filters: LayerFilters) -> dict[str, int]:
+    rows = filtered(cases, filters).order_by().values_list("area_code").annotate(n=Count("pk"))
+    return dict(rows.values_list("area_code", "n"))
 
 
 def cell_size(query: MapQuery) -> float:
@@ -253,9 +264,11 @@ def cases_tile(user: User, query: MapQuery) -> bytes:
     of the tile), as the GeoJSON."""
     cases = in_box(user, query)
     if query.zoom <= GRID_CLUSTERS_UP_TO_ZOOM:
-        rows = grid_counts(cases).annotate(cluster=Value(True))
-        props = (*CLUSTER_PROPERTIES, "grid")
-        return encode_tile(rows, layer="cases", tile=query.tile, properties=props)
+        features = [
+            (point, {"cluster": True, "count": count, "grid": code})
+            for code, count, point in grid_counts(user, query)
+        ]
+        return encode_features(features, layer="cases", tile=query.tile)
     if query.zoom < POINTS_FROM_ZOOM:
         rows = snapped_counts(cases, query.bbox.width / 8).annotate(cluster=Value(True))
         return encode_tile(rows, layer="cases", tile=query.tile, properties=CLUSTER_PROPERTIES)

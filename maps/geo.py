@@ -105,26 +105,35 @@ def _mercator_array(coords: np.ndarray) -> np.ndarray:
 def _encode_in_python(
     rows: QuerySet, layer: str, tile: tuple[int, int, int], properties: tuple[str, ...]
 ) -> bytes:
+    features = [
+        (row["geom"], {name: row[name] for name in properties if row[name] is not None})
+        for row in rows
+        if row["geom"] is not None
+    ]
+    return encode_features(features, layer=layer, tile=tile)
+
+
+def encode_features(
+    features: list[tuple[GEOSGeometry, dict]], *, layer: str, tile: tuple[int, int, int]
+) -> bytes:
+    """One MVT layer from (4326 geometry, properties) pairs, encoded in Python: the
+    SpatiaLite path, and a tile of a few hundred counted points on either database."""
     bounds = tile_bounds_3857(*tile)
     pad = (bounds[2] - bounds[0]) * BUFFER / EXTENT
     clip = shapely_box(bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
-    features = []
-    for row in rows:
-        if row["geom"] is None:
-            continue
-        shape = _to_mercator(row["geom"])
+    encoded = []
+    for geom, props in features:
+        shape = _to_mercator(geom)
         if shape.geom_type != "Point":
             shape = shape.intersection(clip)
         if shape.is_empty or not clip.intersects(shape):
             continue
-        props = {name: row[name] for name in properties if row[name] is not None}
-        features.append({"geometry": shape, "properties": props})
-    if not features:
+        encoded.append({"geometry": shape, "properties": props})
+    if not encoded:
         return b""
     options = {"quantize_bounds": bounds, "extents": EXTENT, "y_coord_down": False}
-    return mapbox_vector_tile.encode(
-        [{"name": layer, "features": features}], default_options=options
-    )
+    layers = [{"name": layer, "features": encoded}]
+    return mapbox_vector_tile.encode(layers, default_options=options)
 
 
 class SimplifyPreserveTopology(GeoFunc):

@@ -9,7 +9,7 @@ from feedback import services
 from tests.factories import user_with_role
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
 from tests.feedback.flows import dispatched, registered, reported
-from tests.maps.layers import case_ids, layer, tile_case_ids, tile_of
+from tests.maps.layers import case_ids, layer, tile_case_ids, tile_features, tile_of
 
 COMMUNITY, STREET = GRID[:12], GRID[:9]
 NEIGHBOUR_COMMUNITY, NEIGHBOUR_STREET = NEIGHBOUR_GRID[:12], NEIGHBOUR_GRID[:9]
@@ -75,6 +75,21 @@ def test_each_role_sees_exactly_its_cases_in_geojson_and_tiles(
     wanted = {cases[name] for name in expected}
     assert case_ids(client) == wanted
     assert tile_case_ids(client, tile_of(GRID, 16)) == wanted
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_the_counts_at_low_zoom_count_exactly_those_cases(client, areas, departments, cases, role):
+    code, expected = ROLES[role]
+    client.force_login(_user(role, code, areas, departments))
+    counts = {
+        f["properties"]["grid"]: f["properties"]["count"]
+        for f in layer(client, "cases", zoom=12)["features"]
+    }
+    assert counts.get(GRID, 0) == len(expected)
+    tiled = tile_features(client, "cases", tile_of(GRID, 12))
+    assert {f["properties"]["grid"]: f["properties"]["count"] for f in tiled}.get(GRID, 0) == len(
+        expected
+    )
 
 
 @pytest.mark.parametrize("role", list(NEIGHBOUR_AREA))
