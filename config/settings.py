@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.forms",  # the widget templates, found through TEMPLATES (FORM_RENDERER below)
     "channels",
     "leaflet",
     "ninja",  # Swagger UI from its own static files, not a CDN
@@ -146,6 +147,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ may override a library's widget
+# (templates/leaflet/admin/widget.html gives the admin map's draw toolbar its Chinese).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- database -------------------------------------------------------------------------
 # SQLite has one writer at a time. A transaction that reads and then writes cannot be

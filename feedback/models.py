@@ -60,9 +60,13 @@ class Category(TimeStampedModel):
 class CategoryRoute(models.Model):
     """A per-area override of a category's responsible department (most specific wins)."""
 
-    category = models.ForeignKey(Category, models.CASCADE, related_name="routes")
-    area = models.ForeignKey("grid.Area", models.CASCADE, related_name="+")
-    department = models.ForeignKey("accounts.Department", models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, models.CASCADE, related_name="routes", verbose_name=_("类别")
+    )
+    area = models.ForeignKey("grid.Area", models.CASCADE, related_name="+", verbose_name=_("区域"))
+    department = models.ForeignKey(
+        "accounts.Department", models.PROTECT, related_name="+", verbose_name=_("责任部门")
+    )
 
     class Meta:
         verbose_name = _("派遣规则")
@@ -128,12 +132,15 @@ class Rating(models.TextChoices):
 class Case(TimeStampedModel):
     number = models.CharField(_("编号"), max_length=20, unique=True)
     client_id = models.UUIDField(_("客户端编号"), unique=True, default=uuid.uuid4)
-    category = models.ForeignKey(Category, models.PROTECT, related_name="cases")
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="cases", verbose_name=_("类别")
+    )
     description = models.TextField(_("描述"))
     location = models.PointField(_("位置"), srid=4326, null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     grid = models.ForeignKey("grid.Area", models.PROTECT, related_name="cases")
-    area_code = models.CharField(max_length=15, db_index=True)  # grid code, for prefix scope
+    # the grid's code, for prefix scope
+    area_code = models.CharField(_("区域编码"), max_length=15, db_index=True)
     source = models.CharField(_("来源"), max_length=10, choices=CaseSource.choices)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
@@ -148,7 +155,12 @@ class Case(TimeStampedModel):
     )
     state = models.CharField(_("状态"), max_length=12, choices=CaseState.choices)
     department = models.ForeignKey(
-        "accounts.Department", models.PROTECT, null=True, blank=True, related_name="cases"
+        "accounts.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("责任部门"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"

@@ -94,7 +94,7 @@ install_front_end() {
 }
 
 compile_translations_and_static() {
-  "$VENV/bin/python" manage.py compilemessages -l en -v 0 --ignore .venv
+  "$VENV/bin/python" manage.py compilemessages -l en -l zh_Hans -v 0 --ignore .venv
   "$VENV/bin/python" manage.py collectstatic --no-input -v 0
 }
 

@@ -193,7 +193,9 @@ class MeetingResult(models.Model):
     """The result of a ballot taken at a meeting, as staff entered it; it counts only
     once a second, different staff member has signed it off."""
 
-    ballot = models.OneToOneField(Ballot, models.PROTECT, related_name="meeting")
+    ballot = models.OneToOneField(
+        Ballot, models.PROTECT, related_name="meeting", verbose_name=_("表决")
+    )
     method = models.CharField(_("表决方式"), max_length=6, choices=MeetingMethod.choices)
     held_on = models.DateField(_("会议日期"))
     place = models.CharField(_("地点"), max_length=100, blank=True)
@@ -206,7 +208,7 @@ class MeetingResult(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
-    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("会议表决结果")
@@ -232,7 +234,9 @@ class Representative(models.Model):
     lives there, is of age) decides with the term — a role in accounts would put a
     consultation office into every permission check and forget the term."""
 
-    resident = models.ForeignKey("grid.Resident", models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "grid.Resident", models.PROTECT, related_name="+", verbose_name=_("居民")
+    )
     since = models.DateField(_("任期开始"))
     until = models.DateField(_("任期结束"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
