@@ -82,9 +82,16 @@ class ReportForm(DomainErrorMixin, forms.Form):
         label=_("匿名反映（姓名不对公众和职能部门显示）"), required=False
     )
 
-    def __init__(self, *args, grids=(), **kwargs) -> None:
+    def __init__(self, *args, grids=(), on_behalf: bool = False, **kwargs) -> None:
         kwargs.setdefault("initial", {"client_id": uuid.uuid4()})
         super().__init__(*args, **kwargs)
+        if on_behalf:
+            # a window clerk reports for the person at the counter: who it is goes on the
+            # case as its reporter, and anonymity is that person's choice, not the clerk's
+            del self.fields["anonymous"]
+            self.fields["reporter_name"] = forms.CharField(
+                label=_("代为反映的居民姓名"), max_length=50
+            )
         self.fields["category"].choices = category_choices()
         self.fields["grid_code"].choices = [("", _("不选（已在地图上标注）"))] + [
             (g.code, g.name) for g in grids

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from common.errors import DomainError
 from feedback import selectors, services
 from feedback.access import REPORTING_ROLES as REPORTING
@@ -49,9 +50,10 @@ def report_page(request, form, template="feedback/report.html", status=200) -> H
 def report(request: HttpRequest) -> HttpResponse:
     """上报. A retried POST with the same client_id lands on the first case."""
     grids = report_grids(request.user)
+    on_behalf = case_access(request.user).holds(Role.CLERK)
     if request.method != "POST":
-        return report_page(request, ReportForm(grids=grids))
-    form = ReportForm(request.POST, request.FILES, grids=grids)
+        return report_page(request, ReportForm(grids=grids, on_behalf=on_behalf))
+    form = ReportForm(request.POST, request.FILES, grids=grids, on_behalf=on_behalf)
     if not form.is_valid():
         return report_page(request, form, status=422)
     data = form.cleaned_data
@@ -59,7 +61,8 @@ def report(request: HttpRequest) -> HttpResponse:
         case, _created = services.case_report(
             actor=request.user,
             **form.report_fields(),
-            anonymous=data["anonymous"],
+            anonymous=data.get("anonymous", False),
+            reporter_name=data.get("reporter_name", ""),
             photos=data["photos"],
         )
     except DomainError as exc:

@@ -223,3 +223,26 @@ def test_the_grid_workers_cases_filter_by_more_than_state(client, people, catego
     text = client.get(url, {"category": categories["dispute"].code, "state": "dispatched"}).text
     assert dispute.number in text and stall.number not in text
     assert 'name="search"' in text and 'name="overdue"' in text
+
+
+def test_a_clerk_reports_for_a_named_resident_and_is_not_offered_anonymity(
+    client, people, categories
+):
+    client.force_login(people["clerk"])
+    form = client.get(reverse("feedback:report")).text
+    assert 'name="reporter_name"' in form and 'name="anonymous"' not in form
+    # without the name the report is refused and nothing is saved
+    data = report_data(categories["stall"])
+    refused = client.post(reverse("feedback:report"), data)
+    assert refused.status_code == 422 and not Case.objects.exists()
+    # with it, the case names the resident as its reporter
+    data = report_data(categories["stall"], reporter_name="王阿姨")
+    client.post(reverse("feedback:report"), data)
+    case = Case.objects.get()
+    assert (case.reporter_name, case.anonymous, case.reporter) == ("王阿姨", False, people["clerk"])
+
+
+def test_a_resident_is_still_offered_anonymity(client, people):
+    client.force_login(people["resident"])
+    form = client.get(reverse("feedback:report")).text
+    assert 'name="anonymous"' in form and 'name="reporter_name"' not in form
