@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.audit import security_log
 from accounts.models import ApiToken, SecurityEventKind, User
 from accounts.scope import Held, attach_roles, held_memo
+from infra.django_private import ReusedSelect
 from infra.memo import Memo
 
 # Writing last_used_at on every request would serialise SpatiaLite readers behind a
@@ -95,13 +96,18 @@ def token_user(key: str) -> User | None:
     return user
 
 
+# The token, its active holder and the holder's roles: one query, a row per role (none:
+# one row of NULLs). Expiry is checked on every use (token_user), not here.
+_token_rows = ReusedSelect(
+    lambda digest: ApiToken.objects.filter(
+        key_hash=digest, revoked_at__isnull=True, user__is_active=True
+    ).values_list(*_TOKEN_FIELDS, *(f"user__{f}" for f in _USER_FIELDS), *_ROLE_FIELDS),
+    str,
+)
+
+
 def _live_token(digest: str) -> LiveToken | None:
-    """The token, its active holder and the holder's roles: one query, a row per role."""
-    rows = list(
-        ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True)
-        .filter(expires_at__gt=timezone.now(), user__is_active=True)
-        .values_list(*_TOKEN_FIELDS, *(f"user__{f}" for f in _USER_FIELDS), *_ROLE_FIELDS)
-    )
+    rows = _token_rows.rows(digest)
     if not rows:
         return None
     first, split = rows[0], len(_TOKEN_FIELDS) + len(_USER_FIELDS)

@@ -188,6 +188,10 @@ else:
 # A report's rows as one statement on PostgreSQL (infra.db.insert_together, through
 # Django's private InsertQuery): off runs the plain ORM saves, the reference path.
 ONE_STATEMENT_INSERTS = _env_bool("GONGZHI_ONE_STATEMENT_INSERTS", True)
+# Hot statements (a bearer token, a ballot being voted on, the voter's register row, the
+# live tally) compiled once per connection and run with new values (infra.django_private
+# ReusedSelect/ReusedUpdate, Django's private SQLCompiler): off compiles every time.
+REUSE_COMPILED_STATEMENTS = _env_bool("GONGZHI_REUSE_COMPILED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 

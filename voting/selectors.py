@@ -3,9 +3,13 @@ see of it (the view), and the receipt check."""
 
 from dataclasses import dataclass, field
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from accounts.models import User
+from consultation.models import Topic
+from grid.models import Area
+from infra.django_private import ReusedSelect
 from voting import receipts
 from voting.access import BallotAccess, ballot_access
 from voting.models import Ballot, Choice, Eligibility, Option, Vote
@@ -20,24 +24,35 @@ def ballot_get_for_user(*, user: User, ballot_id: int) -> Ballot | None:
     return ballot_list(user=user).filter(pk=ballot_id).first()
 
 
-# What a cast reads of its ballot (voting.services.ballot_cast, the policy, the event).
-# Any other field still loads when touched, by a query of its own.
-CAST_FIELDS = (
-    "kind", "eligibility", "channel", "secret", "allow_change", "min_choices",
-    "max_choices", "budget", "opens_at", "closes_at", "opened_at", "closed_at",
-    "created_at", "topic__area__code",
-)  # fmt: skip
+# What a cast reads of its ballot (voting.services.ballot_cast, the policy, the event), in
+# the model's field order (Model.from_db). Any other field loads when touched.
+_CAST_FIELDS = {
+    "id", "created_at", "topic_id", "kind", "eligibility", "channel", "secret",
+    "allow_change", "min_choices", "max_choices", "budget", "opens_at", "closes_at",
+    "opened_at", "closed_at",
+}  # fmt: skip
+CAST_FIELDS = [f.attname for f in Ballot._meta.concrete_fields if f.attname in _CAST_FIELDS]
+_cast_rows = ReusedSelect(
+    lambda pk: Ballot.objects.filter(pk=pk).values_list(
+        *CAST_FIELDS, "topic__area_id", "topic__area__code"
+    ),
+    int,
+)
 
 
 def ballot_to_cast_on(ballot_id: int) -> Ballot | None:
     """The ballot by id, unscoped: the caller asks the policy (voting.access) before
-    anything else. Casting is the hot path: only the columns a cast reads (not the
-    area's boundary), and no ORDER BY."""
-    ballots = Ballot.objects.select_related("topic__area").only(*CAST_FIELDS)
-    try:
-        return ballots.get(pk=ballot_id)
-    except Ballot.DoesNotExist:
+    anything else. Casting is the hot path: one compiled query of the columns a cast
+    reads, with its topic's area code (not the area's boundary)."""
+    rows = _cast_rows.rows(ballot_id)
+    if not rows:
         return None
+    *values, area_id, area_code = rows[0]
+    ballot = Ballot.from_db(DEFAULT_DB_ALIAS, CAST_FIELDS, values)
+    topic = Topic.from_db(DEFAULT_DB_ALIAS, ["id", "area_id"], [ballot.topic_id, area_id])
+    topic.area = Area.from_db(DEFAULT_DB_ALIAS, ["id", "code"], [area_id, area_code])
+    ballot.topic = topic
+    return ballot
 
 
 @dataclass

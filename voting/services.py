@@ -22,6 +22,7 @@ from accounts.models import User
 from common.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from consultation.models import Phase, Topic, TopicStatus
 from infra.db import insert_together, next_id, one_statement_inserts
+from infra.django_private import ReusedUpdate
 from realtime.publish import send_after_commit
 from voting import eligibility, events, receipts, tally
 from voting.access import BallotAccess, ballot_access
@@ -417,16 +418,25 @@ def _move_tally(options: Sequence[Option], delta: dict[str, int]) -> None:
     """Move the live count of an open ballot in one UPDATE, so two changes in opposite
     directions lock the option rows in the same order."""
     by_key = {o.key: o.pk for o in options}
-    steps = set(delta.values())
-    if len(steps) == 1:  # a first vote: each chosen option by one, a plain increment
-        moved = F("votes") + steps.pop()
-    else:
-        moved = F("votes") + Case(
+    if len(delta) == 1:  # a vote for one option, the usual cast: compiled once
+        [(key, step)] = delta.items()
+        _move_one.run(by_key[key], step)
+        return
+    Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(
+        votes=F("votes")
+        + Case(
             *[When(pk=by_key[k], then=Value(v)) for k, v in delta.items()],
             default=Value(0),
             output_field=IntegerField(),
         )
-    Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(votes=moved)
+    )
+
+
+_move_one = ReusedUpdate(
+    lambda option_id, step: (Option.objects.filter(pk=option_id), {"votes": F("votes") + step}),
+    int,
+    int,
+)
 
 
 def rules_from(*, quorum: str | None, threshold: str | None, base: str = "cast") -> Rules:
