@@ -261,6 +261,7 @@ def measure(args: argparse.Namespace) -> dict:
         results[f"tile z{z}"] = _result(ours, raw, sizes)
         print(f"tile z{z}: {results[f'tile z{z}']}", file=sys.stderr)
 
+    results["tile z18, empty"] = _empty_tiles(client, run_raw, now, args.samples)
     for z in (13, 18):
         boxes = viewports(extent, z, args.samples, rng)
         ours, raw, sizes = [], [], []
@@ -284,6 +285,36 @@ def measure(args: argparse.Namespace) -> dict:
         print(f"geojson z{z}: {results[f'geojson z{z}']}", file=sys.stderr)
     _ = degrees_per_pixel, CELL_PIXELS
     return results
+
+
+def _empty_tiles(client, run_raw, now, samples: int) -> dict:
+    """A tile with nothing in it, far from the district: what a request costs before any
+    case is read (sign-in session, middleware, the access policy, the ETag)."""
+    from maps.query import tile_bbox
+
+    z, x, y = 18, 1000, 1000
+    box = tile_bbox(z, x, y)
+    params = {
+        "z": z,
+        "x": x,
+        "y": y,
+        "w": box.west,
+        "s": box.south,
+        "e": box.east,
+        "n": box.north,
+        "now": now,
+    }
+    ours, raw = [], []
+    for i in range(samples):
+        pair = [
+            ("ours", lambda: client.get(f"/tiles/cases/{z}/{x}/{y}.pbf")),
+            ("raw", lambda: run_raw(RAW_POINTS_TILE, params)),
+        ]
+        for name, fn in pair if i % 2 == 0 else reversed(pair):
+            started = time.perf_counter_ns()
+            fn()
+            (ours if name == "ours" else raw).append(time.perf_counter_ns() - started)
+    return _result(ours, raw, [0])
 
 
 def _result(ours: list[int], raw: list[int], sizes: list[int], unit: str = "bytes") -> dict:

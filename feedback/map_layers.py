@@ -11,7 +11,6 @@ import functools
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import PointOnSurface, SnapToGrid, Translate
-from django.contrib.gis.geos import Point
 from django.db.models import (
     BooleanField,
     CharField,
@@ -35,7 +34,7 @@ from common.personal_data import mask_free_text
 from feedback.access import CaseAccess, case_access
 from feedback.models import OPEN_STATES, Case, CaseState
 from grid.models import Area, AreaLevel
-from maps.geo import encode_features, encode_tile, in_box_q
+from maps.geo import encode_area_counts, encode_tile, in_box_q
 from maps.layers import LayerResult, register_layer, register_provider
 from maps.query import LayerFilters, MapQuery, degrees_per_pixel
 
@@ -194,15 +193,22 @@ def _url_pattern(name: str) -> str:
 
 def grid_clusters(user: User, query: MapQuery) -> list[dict]:
     """Counts per grid, drawn at a point inside the grid."""
+    counts = grid_case_counts(user, query)
+    points = (
+        Area.objects.filter(code__in=sorted(counts))
+        .annotate(point=PointOnSurface("boundary"))
+        .values_list("code", "point")
+        .order_by("code")
+    )
     return [
-        _feature(point.x, point.y, {"cluster": True, "count": count, "grid": code})
-        for code, count, point in grid_counts(user, query)
+        _feature(p.x, p.y, {"cluster": True, "count": counts[code], "grid": code})
+        for code, p in points
     ]
 
 
-def grid_counts(user: User, query: MapQuery) -> list[tuple[str, int, Point]]:
-    """(code, cases, a point inside) of every grid touching the box that has cases the
-    user sees: all of each grid's cases, located or not.
+def grid_case_counts(user: User, query: MapQuery) -> dict[str, int]:
+    """{code: cases} of every grid touching the box that has cases the user sees: all of
+    each grid's cases, located or not.
 
     Where the user opens every case of a grid (feedback.access.opens_all_under) the count
     reads only the (area_code, state) index, never the table: a low zoom covers a few
@@ -220,17 +226,11 @@ def grid_counts(user: User, query: MapQuery) -> list[tuple[str, int, Point]]:
     if others:
         mine = Case.objects.filter(access.map_q(), area_code__in=others)
         counts.update(_per_grid(mine, query.filters))
-    points = (
-        Area.objects.filter(code__in=sorted(counts))
-        .annotate(point=PointOnSurface("boundary"))
-        .values_list("code", "point")
-        .order_by("code")
-    )
-    return [(code, counts[code], point) for code, point in points]
+    return counts
 
 
 def _per_grid(cases: QuerySet[Case], filters: LayerFilters) -> dict[str, int]:
-    rows = filtered(cases, filters).order_by().values_list("area_code").annotate(n=Count("pk"))
+    rows = filtered(cases, filters).order_by().values_list("area_code").annotate(n=Count("*"))
     return dict(rows.values_list("area_code", "n"))
 
 
@@ -264,11 +264,8 @@ def cases_tile(user: User, query: MapQuery) -> bytes:
     of the tile), as the GeoJSON."""
     cases = in_box(user, query)
     if query.zoom <= GRID_CLUSTERS_UP_TO_ZOOM:
-        features = [
-            (point, {"cluster": True, "count": count, "grid": code})
-            for code, count, point in grid_counts(user, query)
-        ]
-        return encode_features(features, layer="cases", tile=query.tile)
+        counts = grid_case_counts(user, query)
+        return encode_area_counts(counts, layer="cases", tile=query.tile)
     if query.zoom < POINTS_FROM_ZOOM:
         rows = snapped_counts(cases, query.bbox.width / 8).annotate(cluster=Value(True))
         return encode_tile(rows, layer="cases", tile=query.tile, properties=CLUSTER_PROPERTIES)

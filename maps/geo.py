@@ -12,7 +12,7 @@ import mapbox_vector_tile
 import numpy as np
 import shapely
 from django.contrib.gis.db.models import MultiPolygonField
-from django.contrib.gis.db.models.functions import GeoFunc
+from django.contrib.gis.db.models.functions import GeoFunc, PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import connections, router
 from django.db.models import Q, QuerySet
@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from shapely import wkb as shapely_wkb
 from shapely.geometry import box as shapely_box
 
+from grid.models import Area
 from infra.geo import is_spatialite
 from maps.query import MERCATOR_LAT, BBox
 
@@ -134,6 +135,38 @@ def encode_features(
     options = {"quantize_bounds": bounds, "extents": EXTENT, "y_coord_down": False}
     layers = [{"name": layer, "features": encoded}]
     return mapbox_vector_tile.encode(layers, default_options=options)
+
+
+def encode_area_counts(counts: dict[str, int], *, layer: str, tile: tuple[int, int, int]) -> bytes:
+    """Counts per area ({code: n}) as points inside the areas, with properties cluster,
+    count and grid (the code). PostGIS places and encodes them in one statement; SpatiaLite
+    through GeoDjango and mapbox-vector-tile."""
+    if not counts:
+        return b""
+    using = router.db_for_read(Area)
+    if is_spatialite(using):
+        points = Area.objects.filter(code__in=sorted(counts)).annotate(
+            point=PointOnSurface("boundary")
+        )
+        features = [
+            (point, {"cluster": True, "count": counts[code], "grid": code})
+            for code, point in points.values_list("code", "point")
+        ]
+        return encode_features(features, layer=layer, tile=tile)
+    codes = sorted(counts)
+    with connections[using].cursor() as cursor:
+        sql = AREA_COUNTS_SQL.format(table=Area._meta.db_table)
+        cursor.execute(sql, (layer, *tile, codes, [counts[c] for c in codes]))
+        data = cursor.fetchone()[0]
+    return bytes(data or b"")
+
+
+AREA_COUNTS_SQL = (
+    "SELECT ST_AsMVT(q, %s, 4096, 'geom') FROM (SELECT ST_AsMVTGeom(ST_Transform("
+    "ST_PointOnSurface(a.boundary), 3857), ST_TileEnvelope(%s, %s, %s), 4096, 64, true) AS geom, "
+    'true AS cluster, c.n AS count, a.code AS grid FROM "{table}" AS a '
+    "JOIN unnest(%s::text[], %s::int[]) AS c(code, n) ON a.code = c.code) AS q"
+)
 
 
 class SimplifyPreserveTopology(GeoFunc):
