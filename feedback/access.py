@@ -42,7 +42,9 @@ PUBLIC_READERS = (Role.RESIDENT, *AREA_STAFF_ROLES)
 # the answers meant for them. Dispatch, send-back, verification and escalation notes are
 # the offices' talk among themselves and may name other people.
 REPORTER_NOTES = frozenset({"report", "on_spot", "handle", "reject", "rate", "reopen", "withdraw"})
-NOT_PUBLIC_STATES = (CaseState.MERGED, CaseState.WITHDRAWN, CaseState.REJECTED)
+# An unscreened report (待立案) is published only once staff have registered it: it may
+# name people or be abuse. Merged, withdrawn and rejected cases are off the books.
+NOT_PUBLIC_STATES = (CaseState.REPORTED, CaseState.MERGED, CaseState.WITHDRAWN, CaseState.REJECTED)
 # Public cases are read per community: a grant below a community (a grid) opens its whole
 # community's public list; a grant above one (a street) opens every community in it.
 COMMUNITY_CODE_LENGTH = 12

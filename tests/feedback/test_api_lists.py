@@ -150,9 +150,9 @@ def test_my_cases_are_the_ones_i_reported(people, categories):
 
 def test_public_cases_hide_the_reporter_sensitive_and_hidden_cases(people, categories):
     # given
-    shown = reported(people, categories)
-    reported(people, categories, category="dispute")
-    hidden = reported(people, categories)
+    shown = registered(people, categories)
+    registered(people, categories, category="dispute")
+    hidden = registered(people, categories)
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="隐私")
     # when
     _, body = get_json(bearer_client(people["other_resident"]), "/cases/public")
@@ -181,7 +181,7 @@ def test_public_cases_of_a_community_outside_the_users_scope_are_403(
 def test_public_cases_of_the_own_community_or_one_under_a_staff_scope_are_listed(
     people, categories
 ):
-    shown = reported(people, categories)
+    shown = registered(people, categories)
     for who in ("resident", "worker", "supervisor"):
         status, body = get_json(bearer_client(people[who]), "/cases/public", community=GRID[:12])
         assert (status, ids(body)) == (200, [shown.pk]), who

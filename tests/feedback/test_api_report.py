@@ -10,7 +10,7 @@ from PIL import Image
 from feedback.models import Case, CasePhoto, CaseSource, CaseState
 from tests.factories import grid_centre
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
-from tests.feedback.flows import reported
+from tests.feedback.flows import registered, reported
 from tests.feedback.photos import heic_bytes, image_bytes, jpeg_with_gps
 from tests.grid.api_support import API, bearer_client, get_json, post_json, session_client
 
@@ -287,8 +287,8 @@ def test_a_retried_upload_stores_its_photos_once(people, categories):
 
 def test_duplicates_offer_nearby_open_cases_of_the_same_category(people, categories):
     # given
-    near = reported(people, categories)
-    reported(people, categories, category="manhole")
+    near = registered(people, categories)
+    registered(people, categories, category="manhole")
     point = grid_centre(GRID)
     # when
     status, body = get_json(

@@ -243,7 +243,7 @@ def test_merging_into_a_case_outside_the_scope_is_404(people, categories):
 
 
 def test_hiding_records_the_reason_and_takes_the_case_off_public_lists(people, categories):
-    case = reported(people, categories)
+    case = registered(people, categories)
     supervisor = bearer_client(people["supervisor"])
     response = act(supervisor, case.pk, "hide", {"reason": "含有他人隐私"})
     assert response.status_code == 200

@@ -19,7 +19,7 @@ from feedback.photos import prepare
 from grid import services as grid_services
 from tests.factories import grid_centre, user_with_role
 from tests.feedback.conftest import GRID
-from tests.feedback.flows import closed, dispatched, reported
+from tests.feedback.flows import closed, dispatched, registered, reported
 from tests.feedback.photos import jpeg_with_gps
 
 V2 = "/open311/v2"
@@ -132,7 +132,7 @@ def test_an_unknown_service_or_a_parent_category_is_a_404_error_list(categories,
 # --- a client files a request and reads it back --------------------------------------------
 
 
-def test_a_client_files_a_request_and_reads_it_in_json_and_xml(api_key, categories):
+def test_a_client_files_a_request_and_reads_it_in_json_and_xml(api_key, categories, people):
     # when
     response = file(api_key)
     # then
@@ -146,6 +146,9 @@ def test_a_client_files_a_request_and_reads_it_in_json_and_xml(api_key, categori
         "",
         CaseState.REPORTED,
     )
+    # an unscreened request is not public; staff register it
+    assert Client().get(f"{V2}/requests/{case.pk}.json").status_code == 404
+    services.case_register(actor=people["supervisor"], case_id=case.pk)
     [read] = Client().get(f"{V2}/requests/{case.pk}.json").json()
     assert read["service_request_id"] == case.pk
     assert (read["status"], read["service_code"], read["service_name"]) == (
@@ -225,12 +228,13 @@ def test_an_address_matching_one_building_gives_the_location(api_key, categories
     assert by_id.status_code == 200
 
 
-def test_media_is_uploaded_without_exif_and_linked_as_media_url(api_key, categories):
+def test_media_is_uploaded_without_exif_and_linked_as_media_url(api_key, categories, people):
     photo = SimpleUploadedFile("photo.jpg", jpeg_with_gps(), content_type="image/jpeg")
     response = Client().post(f"{V2}/requests.json", {**form(api_key), "media": photo})
     assert response.status_code == 200, response.content
     stored = CasePhoto.objects.get()
     assert not Image.open(stored.image.open("rb")).getexif().get_ifd(0x8825)
+    services.case_register(actor=people["supervisor"], case_id=stored.case_id)
     [read] = Client().get(f"{V2}/requests/{stored.case_id}.json").json()
     assert read["media_url"] == f"http://testserver{V2}/photos/{stored.pk}.jpg"
     served = Client().get(read["media_url"])
@@ -239,9 +243,11 @@ def test_media_is_uploaded_without_exif_and_linked_as_media_url(api_key, categor
     assert not picture.getexif().get_ifd(0x8825)
 
 
-def with_photos(people, categories, n: int = 1, **kwargs) -> Case:
+def with_photos(people, categories, n: int = 1, screened: bool = True, **kwargs) -> Case:
+    """A case with photos, registered (public) unless `screened` is False."""
     photos = [prepare(jpeg_with_gps(size=(800 + i, 600))) for i in range(n)]
-    return reported(people, categories, photos=photos, **kwargs)
+    flow = registered if screened else reported
+    return flow(people, categories, photos=photos, **kwargs)
 
 
 def test_no_open311_answer_links_to_media(people, categories):
@@ -264,10 +270,14 @@ def test_the_photo_of_a_case_that_becomes_hidden_is_404(people, categories):
     assert Client().get(url).status_code == 404
 
 
-@pytest.mark.parametrize("made", ["sensitive", "rejected", "second_photo"])
+@pytest.mark.parametrize("made", ["sensitive", "rejected", "unscreened", "second_photo"])
 def test_photos_the_public_may_not_see_are_404(people, categories, made):
     case = with_photos(
-        people, categories, n=2, category="dispute" if made == "sensitive" else "stall"
+        people,
+        categories,
+        n=2,
+        screened=made not in ("rejected", "unscreened"),
+        category="dispute" if made == "sensitive" else "stall",
     )
     if made == "rejected":
         services.case_reject(actor=people["supervisor"], case_id=case.pk, reason="重复")
@@ -354,7 +364,7 @@ def test_closed_cases_are_closed_and_rejected_withdrawn_merged_ones_not_public(p
     )
     withdrawn = reported(people, categories)
     services.case_withdraw(actor=people["resident"], case_id=withdrawn.pk, reason="私人原因")
-    master, duplicate = reported(people, categories), reported(people, categories)
+    master, duplicate = registered(people, categories), registered(people, categories)
     services.case_merge(
         actor=people["supervisor"], case_id=duplicate.pk, master_id=master.pk, note="同一摊贩"
     )
@@ -374,10 +384,10 @@ def test_closed_cases_are_closed_and_rejected_withdrawn_merged_ones_not_public(p
 
 
 def test_hidden_and_sensitive_cases_are_not_public(people, categories):
-    hidden = reported(people, categories)
+    hidden = registered(people, categories)
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="含隐私")
-    dispute = reported(people, categories, category="dispute")
-    shown = reported(people, categories)
+    dispute = registered(people, categories, category="dispute")
+    shown = registered(people, categories)
     assert [r["service_request_id"] for r in Client().get(f"{V2}/requests.json").json()] == [
         shown.pk
     ]
@@ -390,8 +400,8 @@ def test_hidden_and_sensitive_cases_are_not_public(people, categories):
 
 
 def test_requests_filter_by_service_code_and_status(people, categories):
-    stall = reported(people, categories)
-    manhole = reported(people, categories, category="manhole")
+    stall = registered(people, categories)
+    manhole = registered(people, categories, category="manhole")
     done = closed(people, categories)
 
     def listed(**params):
@@ -406,9 +416,9 @@ def test_requests_filter_by_service_code_and_status(people, categories):
 
 
 def test_requests_default_to_the_last_90_days_and_take_a_date_range(people, categories):
-    old = reported(people, categories)
+    old = registered(people, categories)
     Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=100))
-    recent = reported(people, categories)
+    recent = registered(people, categories)
 
     def listed(**params):
         return [r["service_request_id"] for r in Client().get(f"{V2}/requests.json", params).json()]
@@ -421,7 +431,7 @@ def test_requests_default_to_the_last_90_days_and_take_a_date_range(people, cate
 
 
 def test_requests_page_through_newest_first(people, categories):
-    made = [reported(people, categories) for _ in range(3)]
+    made = [registered(people, categories) for _ in range(3)]
     page1 = Client().get(f"{V2}/requests.json", {"page_size": 2}).json()
     page2 = Client().get(f"{V2}/requests.json", {"page_size": 2, "page": 2}).json()
     assert [r["service_request_id"] for r in page1 + page2] == [c.pk for c in reversed(made)]
@@ -462,9 +472,10 @@ def test_dates_outside_2000_to_2100_are_a_400_error_list(categories, params, nam
     assert xml(Client().get(f"{V2}/requests.xml", params)).tag == "errors"
 
 
-def test_xml_escapes_what_the_reporter_typed(api_key, categories):
+def test_xml_escapes_what_the_reporter_typed(api_key, categories, people):
     text = '井盖 <b>丢了</b> & "没人管" ]]> <!ENTITY x>'
     created = file(api_key, description=text).json()[0]["service_request_id"]
+    services.case_register(actor=people["supervisor"], case_id=created)
     response = Client().get(f"{V2}/requests/{created}.xml")
     assert b"<b>" not in response.content
     assert xml(response).findtext("request/description") == text

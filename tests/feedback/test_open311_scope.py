@@ -28,7 +28,8 @@ def report(people, categories, grid: str, *, category: str = "stall", by: str = 
         lon=point.x,
         lat=point.y,
     )
-    return case
+    # registered: an unscreened report is not public
+    return services.case_register(actor=people[by], case_id=case.pk)
 
 
 @pytest.fixture

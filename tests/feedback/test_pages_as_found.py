@@ -16,7 +16,7 @@ from feedback.photos import prepare
 from feedback.workflow import TRANSITION
 from grid.models import Area
 from tests.feedback.conftest import GRID
-from tests.feedback.flows import dispatched, registered
+from tests.feedback.flows import dispatched, registered, reported
 from tests.feedback.pages import report_data
 from tests.feedback.photos import image_bytes
 
@@ -246,3 +246,18 @@ def test_a_resident_is_still_offered_anonymity(client, people):
     client.force_login(people["resident"])
     form = client.get(reverse("feedback:report")).text
     assert 'name="anonymous"' in form and 'name="reporter_name"' not in form
+
+
+def test_an_unscreened_report_is_published_only_once_registered(client, people, categories):
+    # given a resident's fresh report
+    case = reported(people, categories)
+    client.force_login(people["other_resident"])
+    public = reverse("feedback:public")
+    # then neighbours, the public API and Open311 do not see it yet
+    assert case.number not in client.get(public).text
+    assert client.get(reverse("feedback:public_detail", args=[case.pk])).status_code == 404
+    assert client.get(f"/open311/v2/requests/{case.pk}.json").status_code == 404
+    # when staff register it, it is published
+    services.case_register(actor=people["supervisor"], case_id=case.pk)
+    assert case.number in client.get(public).text
+    assert client.get(f"/open311/v2/requests/{case.pk}.json").status_code == 200

@@ -105,8 +105,8 @@ def test_duplicates_are_suggested_for_the_same_category_nearby(
     client, resident, people, categories
 ):
     # given an open case of the category at the grid's centre, and one of another category
-    existing = reported(people, categories, category="manhole", reporter="other_resident")
-    reported(people, categories, category="stall", reporter="other_resident")
+    existing = registered(people, categories, category="manhole", reporter="other_resident")
+    registered(people, categories, category="stall", reporter="other_resident")
     point = grid_centre(GRID)
     # when the resident places a point 10 m away
     query = {"category": categories["manhole"].pk, "lon": point.x + 0.0001, "lat": point.y}
@@ -226,9 +226,9 @@ def test_public_cases_hide_the_reporter_and_sensitive_categories(
     # given a public case, a sensitive one and a hidden one, reported by a neighbour
     people["other_resident"].display_name = "赵邻居"
     people["other_resident"].save(update_fields=["display_name"])
-    public = reported(people, categories, reporter="other_resident")
-    sensitive = reported(people, categories, category="dispute", reporter="other_resident")
-    hidden = reported(people, categories, reporter="other_resident")
+    public = registered(people, categories, reporter="other_resident")
+    sensitive = registered(people, categories, category="dispute", reporter="other_resident")
+    hidden = registered(people, categories, reporter="other_resident")
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="含个人信息")
     # when
     response = client.get(reverse("feedback:public"))

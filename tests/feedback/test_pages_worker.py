@@ -7,7 +7,7 @@ from feedback import services
 from feedback.models import Case, CaseState
 from tests.factories import grid_centre
 from tests.feedback.conftest import GRID
-from tests.feedback.flows import handled, reported
+from tests.feedback.flows import handled, registered, reported
 from tests.feedback.pages import jpeg, not_a_photo, report_data
 
 ON_SPOT = reverse("feedback:on_spot")
@@ -133,10 +133,10 @@ def test_duplicate_hints_give_others_only_public_cases_of_their_own_community(
     client, people, categories
 ):
     # given a sensitive case and a hidden one in GRID, and a public one next to them
-    sensitive = reported(people, categories, category="dispute")
-    hidden = reported(people, categories)
+    sensitive = registered(people, categories, category="dispute")
+    hidden = registered(people, categories)
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="含个人信息")
-    public = reported(people, categories)
+    public = registered(people, categories)
     # when the worker of the next street asks for duplicates there, nothing is suggested:
     # not even a public case, which lies outside every community they read
     client.force_login(people["neighbour_worker"])

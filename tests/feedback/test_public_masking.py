@@ -34,7 +34,8 @@ def case(people, categories):
         lon=point.x,
         lat=point.y,
     )
-    return made
+    # registered, so that it is public (an unscreened report is not)
+    return services.case_register(actor=people["supervisor"], case_id=made.pk)
 
 
 def assert_masked(text: str) -> None:

@@ -6,7 +6,7 @@ from feedback import selectors, services
 from feedback.selectors import CaseFilters, metres_between
 from tests.factories import grid_centre
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
-from tests.feedback.flows import dispatched, reported
+from tests.feedback.flows import dispatched, registered, reported
 
 
 def report_at(people, categories, point: Point, *, category="stall", reporter="resident"):
@@ -72,9 +72,9 @@ def test_a_resident_sees_their_own_cases_not_their_neighbours(people, categories
 
 
 def test_public_cases_leave_out_sensitive_and_hidden_ones(people, categories):
-    shown = reported(people, categories)
-    reported(people, categories, category="dispute")
-    hidden = reported(people, categories)
+    shown = registered(people, categories)
+    registered(people, categories, category="dispute")
+    hidden = registered(people, categories)
     services.case_hide(actor=people["supervisor"], case_id=hidden.pk, reason="不宜公开")
     public = list(selectors.public_cases(community_code=GRID[:12]))
     assert public == [shown]
