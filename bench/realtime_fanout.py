@@ -3,7 +3,7 @@ ASGI process with Redis, against a bare `websockets` broadcast server in the sam
 
     .venv/bin/python bench/realtime_fanout.py [--clients 1000,5000] [--rate 50]
         [--seconds 20] [--idle 30] [--database postgis|spatialite] [--no-deflate]
-        [--profile] [--what-if no-close-per-event] [--no-readme] [--render]
+        [--profile] [--what-if asgi-sends] [--no-readme] [--render]
 
 Setup: a fresh database (PostGIS `gz_fanout_bench`, dropped and recreated, or a SpatiaLite
 file in /tmp/gz_fanout_bench) migrated and loaded with `manage.py demo`, and a Redis
@@ -47,8 +47,9 @@ pays for the HTTP reports and the sockets' housekeeping).
 
 --profile runs py-spy (`record --gil --nonblocking`, raw format; PY_SPY names the binary
 when it is not beside the interpreter or on PATH) on each server during the load and
-prints where the GIL holder spends its time. --what-if no-close-per-event serves ours
-with one change, to measure it (see `what_if_application`); it is not the product. The
+prints where the GIL holder spends its time. --what-if asgi-sends serves ours with
+GONGZHI_SHARED_FRAMES=off: the hub sends each socket its text through ASGI `send` (uvicorn
+frames and deflates it per socket) instead of writing one shared frame. The
 default run rewrites its own section of bench/README.md (between its markers), with the
 previous saved run of the same arguments next to it, and saves the results in
 /tmp/gz_fanout_bench; --render rewrites the section from the latest saved run.
@@ -139,9 +140,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="py-spy on each server")
     parser.add_argument(
         "--what-if",
-        choices=["no-close-per-event"],
-        help="an experiment, not the product: serve ours with EventStreamConsumer not "
-        "hopping to a thread for close_old_connections before each event.message",
+        choices=["asgi-sends"],
+        help="serve ours with GONGZHI_SHARED_FRAMES=off (the hub's plain path: ASGI send "
+        "per socket, framed and deflated by uvicorn)",
     )
     parser.add_argument("--no-readme", action="store_true", help="do not touch bench/README.md")
     parser.add_argument("--render", action="store_true", help="re-render the last saved run")
@@ -355,34 +356,14 @@ def _run_ours(
 
 
 def _start_ours(port: int, what_if: str | None) -> subprocess.Popen:
-    if not what_if:
-        return _start_server(port, 1)  # config.asgi:application, as case_intake serves it
-    uvicorn = Path(sys.executable).with_name("uvicorn")
-    command = [str(uvicorn), "bench.realtime_fanout:what_if_application", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-               "--no-access-log"]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=os.environ, start_new_session=True)
-
-
-def what_if_application():
-    """--what-if no-close-per-event (uvicorn --factory): the product's application with
-    one change, to measure it: Channels' AsyncConsumer.dispatch runs
-    `aclose_old_connections()` (sync_to_async of close_old_connections, on the one
-    thread-sensitive thread) before every handler; here the socket's `event.message`
-    handler, which touches no database, is called directly."""
-    from config.asgi import application  # sets Django up
-    from realtime.consumers import EventStreamConsumer
-
-    dispatch = EventStreamConsumer.dispatch
-
-    async def direct_event_dispatch(self, message: dict) -> None:
-        if message["type"] == "event.message":
-            await self.event_message(message)
-        else:
-            await dispatch(self, message)
-
-    EventStreamConsumer.dispatch = direct_event_dispatch
-    return application
+    """config.asgi:application, as case_intake serves it; --what-if sets its switch."""
+    if what_if != "asgi-sends":
+        return _start_server(port, 1)
+    os.environ["GONGZHI_SHARED_FRAMES"] = "off"
+    try:
+        return _start_server(port, 1)
+    finally:
+        del os.environ["GONGZHI_SHARED_FRAMES"]
 
 
 def _run_bare(args, count: int, template: bytes) -> dict:
@@ -1015,8 +996,8 @@ def _finish_profiler(profiler) -> dict | None:
 # component, walking from the leaf up.
 PROFILE_CONTEXTS = [
     ("HTTP reports (Django in a2wsgi threads)", ("a2wsgi/", "django/core/handlers/")),
-    ("socket re-check (consumer._watch)", ("still_allowed", "_watch (realtime")),
-    ("outbox relay (realtime.hub)", ("_run_relay", "realtime/hub.py")),
+    ("socket re-checks (realtime.recheck, one pass per process)", ("realtime/recheck.py",)),
+    ("outbox relay (realtime.relay)", ("run_relay",)),
     ("Channels close_old_connections per message (thread hop)", ("close_old_connections",)),
     (
         "socket connect (auth, session, groups)",
@@ -1024,6 +1005,8 @@ PROFILE_CONTEXTS = [
     ),
 ]
 PROFILE_COMPONENTS = [
+    ("shared frame writes (infra.uvicorn_private)", ("uvicorn_private.py",)),
+    ("hub fan-out (realtime.hub)", ("realtime/hub.py",)),
     ("permessage-deflate (compress)", ("permessage_deflate.py",)),
     ("json.dumps (send_json)", ("json/",)),
     ("msgpack unpack (channels-redis)", ("serializers.py", "msgpack")),
@@ -1391,9 +1374,9 @@ def section(results: dict, previous: dict | None) -> str:
             "*server / client cores* — CPU (utime + stime, /proc) over the load and the drain ÷ "
             "wall time; *idle cores* — ours' CPU ÷ wall time over the --idle seconds it sits "
             "with every socket open before the load (one re-check period, 30 s: keepalive "
-            "pings, the session re-checks of `consumer._watch`, the relay's reads); *server CPU "
-            "µs / msg* — server CPU ÷ deliveries (ours also pays for the HTTP reports and the "
-            "idle work)."
+            "pings, the process's re-check pass of `realtime.recheck`, the relay's reads); "
+            "*server CPU µs / msg* — server CPU ÷ deliveries (ours also pays for the HTTP "
+            "reports and the idle work)."
         ),
         "",
         f"### Latest figures ({meta['started'][:10]}, commit {meta.get('commit', '?')})",
@@ -1416,11 +1399,11 @@ def section(results: dict, previous: dict | None) -> str:
             f"(`realtime.health`, from `GET {STATUS_PATH}` as the demo administrator) and "
             "Redis's INFO: "
             + "; ".join(_counter_lines(results))
-            + ". *relay_delivered*: events a socket got from the outbox relay (the layer's "
-            "copy had not reached it 1 s after commit); *duplicates_dropped*: copies a socket "
-            "had already sent — the relay offers every event to every socket of its groups, "
-            "so with a prompt layer this is ≈ events × sockets; *redis_pubsub_channels*: "
-            "Redis channels subscribed at the end (one per socket plus the groups); Redis "
+            + ". *relay_delivered*: events a socket got from the outbox relay (the layer had "
+            "not brought them 3 s after commit); *duplicates_dropped*: copies the hub did not "
+            "send because the socket had the event (from another of its groups, or by replay); "
+            "*redis_pubsub_channels*: Redis channels subscribed at the end (the groups the "
+            "process's hub listens to: a socket has no channel of its own); Redis "
             "commands and output bytes include the memo cache's reads for the reports. Where "
             "a run shows Redis's figures only, the overloaded server did not answer the "
             "status request within 15 s."
@@ -1468,13 +1451,14 @@ def _city(results: dict) -> list[str]:
     ceiling = "its ceiling, since it was saturated" if saturated else "not saturated: a floor"
     items = [
         f"**Memory**: {kb:.0f} KB per socket → {sockets * kb / 1024 / 1024:.1f} GB across the "
-        "processes, about half of it permessage-deflate's two zlib contexts per socket (the "
-        "notes below have a run without deflate). Memory does not set the process count.",
+        "processes, about half of it permessage-deflate's two zlib contexts per socket, which "
+        "compress only hello and replays now that events go out as shared uncompressed frames "
+        "(uvicorn's `--ws-per-message-deflate false` drops them; the notes below). Memory does "
+        "not set the process count.",
         f"**Deliveries**: one process delivered {capacity:,.0f} messages/s with "
         f"{largest['clients']:,} sockets here — {ceiling} — against "
-        f"{bare_capacity:,.0f}/s for the bare broadcast on the same machine. Overloaded, "
-        "most of ours' deliveries come from the outbox relay, seconds late (the counters "
-        "above); within p99 ≤ 250 ms a process carries far less (the notes below). Python "
+        f"{bare_capacity:,.0f}/s for the bare broadcast on the same machine (the counters "
+        "above say how many came from the outbox relay rather than the layer). Python "
         "fans out on one core per process (the GIL). The issue's shape, every socket "
         f"receiving {TARGET_RATE:g} events/s, is {busy:,.0f} messages/s for {sockets:,} "
         f"sockets: at least {math.ceil(busy / capacity):,} processes, a load this product "
@@ -1492,16 +1476,18 @@ def _city(results: dict) -> list[str]:
         f"processes, i.e. {math.ceil(processes / 2)} hosts of 2 cores at one process per core "
         "(fan-out is CPU-bound in one thread; more processes than cores does not add to it).",
         f"**Connecting**: {connect_ms:.1f} ms of a process per socket here (session and user "
-        "reads, the groups from the access policies, the stream position, Redis SUBSCRIBEs, on "
+        "reads, the groups from the access policies, the stream position, and a Redis "
+        "SUBSCRIBE only for a group new to the process, on "
         "the one thread per process that runs Channels' database calls). A restart that drops "
         f"all {sockets:,} at once costs ≈ {sockets * connect_ms / 1000 / processes:.0f} s per "
         f"process with {processes} processes, plus the replay reads (shared per process, "
         "realtime/outbox.py): clients must reconnect with jitter.",
-        "**Re-checks**: every socket re-checks its session, account and groups every "
-        f"{check:g} s (`consumer._watch`): {sockets / check:,.0f} checks/s in all, each "
-        "several reads, on that same thread. At this size it is the largest steady database "
-        "load the sockets make; checking per process (one read for all the sockets of a "
-        "session or user) would remove most of it.",
+        f"**Re-checks**: every {check:g} s each process checks all its sockets in one pass "
+        "(`realtime.recheck`): one read of the users, then each session and each user's "
+        "groups once, however many sockets share them. For the city that is "
+        f"{sockets / check:,.0f} socket checks/s but reads only per distinct login and user "
+        "(a person's tabs and phone share them), in {processes} passes, not one thread hop "
+        "per socket.".replace("{processes}", str(processes)),
         "**What Redis sees** (channels-redis pub/sub): one PUBLISH per group per event — a "
         "case report has 5 groups (four staff levels and the reporter), a dispatched case 4 "
         "more for its department — pipelined per batch by `realtime.layers`. Redis sends each "
@@ -1509,9 +1495,11 @@ def _city(results: dict) -> list[str]:
         "process fans out to its own sockets. Redis's outgoing traffic is at most events/s × "
         f"groups × processes (40 events/s × 5 × {processes} = {40 * 5 * processes:,} "
         f"messages/s), well within one Redis core. Measured here: {_redis_per_event(ours)}. "
-        "Subscriptions: one Redis channel per socket "
-        f"(its own channel name) plus each group once per process, ≈ {sockets:,} across the "
-        "processes' pub/sub connections, cheap for Redis. The relay adds one "
+        "Subscriptions: each group once per process that has a socket in it (a socket has "
+        "no channel of its own): for a city, the staff and area groups of each process's "
+        "sockets plus one per signed-in user and login, at most ≈ 2 × "
+        f"{sockets:,} across the processes' pub/sub connections, cheap for Redis. The relay "
+        "adds one "
         "outbox read per process every `REALTIME_RELAY_SECONDS` (2 s).",
         "**Where channels-redis stops**: it talks to one Redis server, or to a `hosts` list "
         "of independent servers with each channel and group hashed by name to one of them "
@@ -1523,11 +1511,12 @@ def _city(results: dict) -> list[str]:
         "what is in flight during a reconnect is lost (the outbox relay fills that). For "
         f"{sockets:,} sockets the bus is not the limit — one Redis, or a short `hosts` list, "
         "is enough — the per-socket Python work in each process is.",
-        "**What would replace it, in order**: (1) keep Channels and cut the per-delivery cost "
-        "in our consumer (the notes below: Channels hops to a thread for "
-        "`close_old_connections` before every message it dispatches; the relay walks every "
-        "socket for every event) and serialise an event once per process rather than once "
-        "per socket; (2) past that, a socket tier of its own: Centrifugo (Go; channels with "
+        "**What would replace it, in order**: (1) done — Channels and channels-redis stay, "
+        "with one subscription per group per process, the event decoded, encoded and framed "
+        "once and written to each socket (`realtime.hub`), re-checks per process; what is "
+        "left per socket is one write call per batch, as in the bare broadcast; serve "
+        "`/ws/` from processes of their own so the HTTP API does not share their GIL; "
+        "(2) past that, a socket tier of its own: Centrifugo (Go; channels with "
         "history and recovery by offset and epoch, the model of our `?since=&epoch=` replay; "
         "Redis, Redis Cluster or NATS between its nodes; it can consume a PostgreSQL outbox "
         "table itself), with Django keeping authorisation by signing each socket's allowed "

@@ -32,6 +32,7 @@ from infra.asgi_body import BodyRules, BufferBodies  # noqa: E402
 from infra.lifespan import Lifespan  # noqa: E402
 from realtime.publish import BindServerLoop, bind_server_loop, stop_sending  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
+from realtime.wire import KeepServerSend  # noqa: E402
 
 refuse_to_serve_demo_secrets()
 
@@ -58,7 +59,7 @@ application = Lifespan(
                     WSGIMiddleware(django_wsgi_app, workers=settings.HTTP_THREADS),
                     rules=BodyRules.from_settings(settings),
                 ),
-                "websocket": SocketAuth(URLRouter(websocket_urlpatterns)),
+                "websocket": KeepServerSend(SocketAuth(URLRouter(websocket_urlpatterns))),
             }
         )
     ),

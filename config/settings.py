@@ -205,7 +205,14 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One channel per process carries every group's events to its hub (realtime/hub.py):
+    # room for a burst, not the library's 100.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 10_000},
+        }
+    }
 
 # --- caches ---------------------------------------------------------------------------
 # "memo" keeps hot reads for seconds (infra/memo.py): who holds a token, a user's roles,
@@ -241,6 +248,12 @@ REALTIME_PIPELINED_SENDS = _env_bool("GONGZHI_REDIS_PIPELINE", True)
 # At shutdown the server's sender gets this long to send what is queued; anything left
 # stays in the outbox (realtime.Event) for a reconnecting screen to replay.
 REALTIME_SHUTDOWN_DRAIN_SECONDS = 5
+# Under uvicorn, the hub frames an event once and writes the same bytes to every socket
+# of its group (infra/uvicorn_private.py, uvicorn internals); off: ASGI send per socket.
+REALTIME_SHARED_FRAMES = _env_bool("GONGZHI_SHARED_FRAMES", True)
+# A socket whose client leaves this much unread is closed (4408); it reconnects and
+# replays what it missed, instead of the server holding a backlog for it.
+REALTIME_SLOW_SOCKET_BYTES = 1_000_000
 
 # Which event groups a socket may join: each domain's access policy answers for its own
 # events (realtime.consumers asks every source and joins the union).

@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable
 
 from channels.db import database_sync_to_async
@@ -27,7 +28,7 @@ from realtime.models import Event, StreamEpoch
 
 log = logging.getLogger(__name__)
 
-REPLAY_BATCH_SECONDS = 0.05
+REPLAY_BATCH_SECONDS = 0.1  # a reconnect waits this long at most; a mass one shares the read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,15 +119,20 @@ def replay_for(since: int, groups: list[str], rows: list[Row], truncated: bool, 
 
 
 class ReplayBatcher:
-    """Collects the replay requests of one event loop for a moment, then reads once."""
+    """Collects the replay requests of one event loop for a moment, then reads once. The
+    read takes every request that is waiting when it starts on the database thread, not
+    when it was scheduled: a mass reconnect queues its connects on that same thread, so
+    the requests that arrive behind them join the read instead of making their own."""
 
     def __init__(self) -> None:
         self._waiting: list[tuple[int, list[str], asyncio.Future]] = []
+        self._lock = threading.Lock()  # the database thread takes what the loop adds
         self._flush: asyncio.TimerHandle | None = None
 
     async def replay(self, since: int, groups: list[str]) -> Replay:
         future = asyncio.get_running_loop().create_future()
-        self._waiting.append((since, groups, future))
+        with self._lock:
+            self._waiting.append((since, groups, future))
         if self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(
                 REPLAY_BATCH_SECONDS, lambda: asyncio.ensure_future(self._read())
@@ -134,21 +140,31 @@ class ReplayBatcher:
         return await future
 
     async def _read(self) -> None:
-        waiting, self._waiting, self._flush = self._waiting, [], None
+        self._flush = None
+        taken: list[tuple[int, list[str], asyncio.Future]] = []
         try:
-            rows, truncated, top = await database_sync_to_async(read_replay)(
-                [since for since, _, _ in waiting], settings.REALTIME_REPLAY_LIMIT
-            )
+            read = await database_sync_to_async(self._take_and_read)(taken)
         except Exception as error:  # each socket falls back to a reload
             log.exception("replay read failed")
-            for _, _, future in waiting:
+            for _, _, future in taken:
                 if not future.done():
                     future.set_exception(error)
             return
+        if read is None:  # an earlier read took them all
+            return
         health.count("replay_reads")
-        for since, groups, future in waiting:
+        rows, truncated, top = read
+        for since, groups, future in taken:
             if not future.done():
                 future.set_result(replay_for(since, groups, rows, truncated, top))
+
+    def _take_and_read(self, taken: list) -> tuple[list[Row], bool, int] | None:
+        with self._lock:
+            taken.extend(self._waiting)
+            self._waiting.clear()
+        if not taken:
+            return None
+        return read_replay([since for since, _, _ in taken], settings.REALTIME_REPLAY_LIMIT)
 
 
 # --- the relay --------------------------------------------------------------------------
