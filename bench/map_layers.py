@@ -377,11 +377,8 @@ def time_page(path: str) -> dict:
             for _ in range(3):
                 started = time.perf_counter()
                 page.goto(f"http://127.0.0.1:8765{path}")
-                page.wait_for_function(
-                    "document.getElementById('map') && "
-                    "document.getElementById('map').dataset.ready === '1'",
-                    timeout=60_000,
-                )
+                # a selector, not a JS predicate: the page's CSP forbids eval
+                page.wait_for_selector("#map[data-ready='1']", state="attached", timeout=60_000)
                 loads.append(time.perf_counter() - started)
             shown = page.evaluate("Object.assign({}, document.getElementById('map').dataset)")
             browser.close()
@@ -462,6 +459,8 @@ def main(argv: list[str]) -> int:
     if args.build_only:
         return 0
     results = measure(args)
+    if args.save:
+        args.save.write_text(json.dumps({"results": results}, indent=2))
     page = time_page(args.page) if args.page else None
     section = readme_section(results, args, page)
     print(section)

@@ -34,7 +34,7 @@ from common.personal_data import mask_free_text
 from feedback.access import CaseAccess, case_access
 from feedback.models import OPEN_STATES, Case, CaseState
 from grid.models import Area, AreaLevel
-from maps.geo import encode_area_counts, encode_tile, in_box_q
+from maps.geo import X, Y, encode_area_counts, encode_tile, in_box_q
 from maps.layers import LayerResult, register_layer, register_provider
 from maps.query import LayerFilters, MapQuery, degrees_per_pixel
 
@@ -197,12 +197,12 @@ def grid_clusters(user: User, query: MapQuery) -> list[dict]:
     points = (
         Area.objects.filter(code__in=sorted(counts))
         .annotate(point=PointOnSurface("boundary"))
-        .values_list("code", "point")
+        .values_list("code", X("point"), Y("point"))
         .order_by("code")
     )
     return [
-        _feature(p.x, p.y, {"cluster": True, "count": counts[code], "grid": code})
-        for code, p in points
+        _feature(lon, lat, {"cluster": True, "count": counts[code], "grid": code})
+        for code, lon, lat in points
     ]
 
 

@@ -6,7 +6,7 @@ its own domain's access policy for what the user may see."""
 
 import json
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -73,13 +73,20 @@ class LayerQuery(Schema):
 
 
 @map_router.get("/layers/{layer}", response=dict, url_name="map_layer")
-def layer_features(request: HttpRequest, layer: str, params: Query[LayerQuery]) -> dict:
+def layer_features(request: HttpRequest, layer: str, params: Query[LayerQuery]) -> HttpResponse:
     """One layer in a box: a FeatureCollection and whether a cap cut it short."""
     found = get_layer(layer)
     if found is None:
         raise NotFound(_("没有这个图层。"))
     result: LayerResult = found.geojson(request.user, params.to_map_query())
-    return {"type": "FeatureCollection", "features": result.features, "truncated": result.truncated}
+    body = {"type": "FeatureCollection", "features": result.features, "truncated": result.truncated}
+    return _json(body)
+
+
+def _json(body: dict) -> JsonResponse:
+    # Thousands of features: dumped as they are, not validated again as a response model
+    # (the layer functions build exactly the contract's shape).
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 class HeatQuery(LayerQuery):
@@ -87,10 +94,10 @@ class HeatQuery(LayerQuery):
 
 
 @map_router.get("/heat", response=dict, url_name="map_heat")
-def heat(request: HttpRequest, params: Query[HeatQuery]) -> dict:
+def heat(request: HttpRequest, params: Query[HeatQuery]) -> HttpResponse:
     """Case counts per cell ([lat, lon, weight]), at most 4,900 cells whatever the box."""
     points = provider("heat")
-    return {"points": points(request.user, params.to_map_query()) if points else []}
+    return _json({"points": points(request.user, params.to_map_query()) if points else []})
 
 
 @map_router.get("/search", response=dict, url_name="map_search")

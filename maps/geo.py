@@ -15,7 +15,7 @@ from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.db.models.functions import GeoFunc, PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import connections, router
-from django.db.models import Q, QuerySet
+from django.db.models import FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from shapely import wkb as shapely_wkb
 from shapely.geometry import box as shapely_box
@@ -175,3 +175,15 @@ class SimplifyPreserveTopology(GeoFunc):
 
     output_field = MultiPolygonField(srid=4326)
     arity = 2
+
+
+class X(GeoFunc):
+    """A point's longitude as a number (ST_X / X): no geometry object per row."""
+
+    output_field = FloatField()
+    arity = 1
+
+
+class Y(GeoFunc):
+    output_field = FloatField()
+    arity = 1
