@@ -99,3 +99,23 @@ def add_working_days(
 ) -> dt.datetime:
     """`days` working days of office time after `start` (a day is one office day)."""
     return add_working_hours(start, days * hours_per_day(), overrides)
+
+
+def working_hours_between(
+    start: dt.datetime, end: dt.datetime, overrides: dict[dt.date, bool] | None = None
+) -> float:
+    """Office time from `start` to `end` in hours (0 if `end` is not later): the inverse
+    of `add_working_hours`, on the same calendar and office periods."""
+    tz = timezone.get_current_timezone()
+    begin, finish = timezone.localtime(start, tz), timezone.localtime(end, tz)
+    overrides = calendar_overrides() if overrides is None else overrides
+    seconds = 0.0
+    day = begin.date()
+    while day <= finish.date():
+        if is_workday(day, overrides):
+            for opens, closes in office_periods():
+                low = max(begin, dt.datetime.combine(day, opens, tz))
+                high = min(finish, dt.datetime.combine(day, closes, tz))
+                seconds += max((high - low).total_seconds(), 0.0)
+        day += dt.timedelta(days=1)
+    return seconds / 3600

@@ -6,7 +6,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Department
 from common.errors import DomainError, InvalidInput
+from feedback import case_sets
 from feedback import photos as photo_rules
 from feedback.models import CaseState, Category, Rating
 from feedback.selectors import CaseFilters
@@ -250,6 +252,11 @@ class CaseFilterForm(forms.Form):
         label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     search = forms.CharField(label=_("编号或描述"), required=False, max_length=50)
+    department = forms.TypedChoiceField(
+        label=_("责任部门"), required=False, coerce=int, empty_value=None
+    )
+    # the cases behind a figure of the command center (feedback.kpi)
+    kpi = forms.ChoiceField(label=_("指标"), required=False)
 
     def __init__(self, *args, areas=(), only: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -266,6 +273,12 @@ class CaseFilterForm(forms.Form):
             self.fields["area"].choices = [("", _("全部"))] + [
                 (a.code, f"{'　' * (a.level - 1)}{a.name}") for a in areas
             ]
+        if "department" in self.fields:
+            departments = Department.objects.order_by("code").values_list("pk", "name")
+            self.fields["department"].choices = [("", _("全部")), *departments]
+        if "kpi" in self.fields:
+            sets = [(name, case_sets.LABELS[name]) for name in case_sets.NAMES]
+            self.fields["kpi"].choices = [("", _("全部")), *sets]
 
     def filters(self) -> CaseFilters:
         """The valid filters; a malformed parameter is dropped, never widens the scope."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.scope import code_prefix_q
+from feedback import case_sets
 from feedback.access import SUPERVISING_ROLES, case_access, public_q
 from feedback.models import OPEN_STATES, Case, CaseFollower, CaseState, Category
 
@@ -42,6 +43,7 @@ class CaseFilters:
     created_from: dt.date | None = None
     created_to: dt.date | None = None
     search: str | None = None
+    kpi: str | None = None  # a set of feedback.case_sets: the cases behind a KPI figure
 
 
 def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -74,6 +76,9 @@ def _apply(cases: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(created_at__date__lte=f.created_to)
     if f.search:
         cases = cases.filter(Q(number__startswith=f.search) | Q(description__icontains=f.search))
+    if f.kpi in case_sets.NAMES:
+        # last: a replayed set reads the timeline of the cases the other filters leave
+        cases = case_sets.in_set(cases, f.kpi)
     return cases
 
 

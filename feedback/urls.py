@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.views import actions, handler, photos, resident, supervisor, worker
+from feedback.views import actions, dashboard, handler, photos, resident, supervisor, worker
 from feedback.workflow import CASE_ACTIONS
 
 app_name = "feedback"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("escalations/", supervisor.escalations, name="escalations"),
     path("all/", supervisor.supervise, name="supervise"),
     path("all/export/", supervisor.export, name="export"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     # everyone who may read the case, and each action of feedback.workflow on it
     path("<int:pk>/", actions.case_detail, name="detail"),
     path("<int:pk>/photos/<int:photo_pk>/<str:size>/", photos.case_photo, name="photo"),

@@ -34,6 +34,7 @@ def case_nav(user: User) -> list[tuple[str, str]]:
             ("feedback:queue", _("待立案/派遣")),
             ("feedback:escalations", _("督办")),
             ("feedback:supervise", _("全部事件")),
+            ("feedback:dashboard", _("指挥中心指标")),
         ]
     return [(reverse(name), label) for name, label in links]
 
