@@ -86,11 +86,12 @@ class Stage:
 
     case_id: int
     area_code: str
+    department_id: int | None  # the case's department now
     opened_by: str
     ended_by: str
     opened_at: dt.datetime
-    ended_at: dt.datetime
     due: dt.datetime
+    ended_at: dt.datetime
 
     @property
     def on_time(self) -> bool:
@@ -109,19 +110,21 @@ def finished_stages(cases: QuerySet[Case]) -> list[Stage]:
         CaseEntry.objects.filter(case__in=cases.order_by().values("pk"))
         .filter(Q(action="report") | ~Q(from_state=""))
         .order_by("case_id", "seq")
-        .values_list("case_id", "action", "at", "case__area_code", "case__category_id")
+        .values_list(
+            "case_id", "action", "at", "case__area_code", "case__department_id", "case__category_id"
+        )
     )
     rows = list(rows)
-    categories = Category.objects.in_bulk({row[4] for row in rows})
+    categories = Category.objects.in_bulk({row[5] for row in rows})
     stages: list[Stage] = []
     for case_id, entries in groupby(rows, key=lambda row: row[0]):
         opened = None
-        for _id, action, at, code, category_id in entries:
+        for _id, action, at, code, department, category in entries:
             if opened is not None and action != "on_spot":
-                stages.append(Stage(case_id, code, opened[0], action, opened[1], at, opened[2]))
+                stages.append(Stage(case_id, code, department, opened[0], action, *opened[1:], at))
             step = STEP.get(action)
             deadline = step.deadline if step else None
-            opened = (action, at, deadline.after(at, categories[category_id])) if deadline else None
+            opened = (action, at, deadline.after(at, categories[category])) if deadline else None
     return stages
 
 

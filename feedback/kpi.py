@@ -15,14 +15,15 @@ a few date steps per stage, so they grow with the cases reported in the period.
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Expression, F, QuerySet
 from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Department, User
 from feedback import case_sets, deadlines, selectors
 from feedback.case_sets import Stage
 from feedback.models import Case
@@ -156,26 +157,47 @@ class Tally:
     handling: list[float] = field(default_factory=list)
 
 
-def tallies(cases: QuerySet[Case], prefix: int = 0) -> dict[str, Tally]:
-    """Tallies by area code prefix of `prefix` characters ("" for all when 0)."""
-    result: dict[str, Tally] = defaultdict(Tally)
-    for code, counts in _sql_counts(cases, prefix).items():
-        result[code].counts.update(counts)
-    by_code: dict[str, list[Stage]] = defaultdict(list)
-    for stage in case_sets.finished_stages(cases):
-        by_code[stage.area_code[:prefix]].append(stage)
-    for code, stages in by_code.items():
-        _add_stages(result[code], stages)
+@dataclass(frozen=True)
+class Grouping:
+    """How a cohort is split: a SQL expression over Case (None: not at all) and the same
+    key read from a replayed stage."""
+
+    sql: Expression | None
+    of_stage: Callable[[Stage], object]
+
+
+TOTAL = Grouping(None, lambda stage: "")
+BY_DEPARTMENT = Grouping(F("department_id"), lambda stage: stage.department_id)
+
+
+def by_area(prefix: int) -> Grouping:
+    """By the first `prefix` characters of the case's grid code: the child area's code."""
+    return Grouping(Substr("area_code", 1, prefix), lambda stage: stage.area_code[:prefix])
+
+
+def tallies(
+    cases: QuerySet[Case], grouping: Grouping = TOTAL, stages: list[Stage] | None = None
+) -> dict[object, Tally]:
+    """The tallies of `cases` by `grouping`; `stages` are their finished stages when the
+    caller has replayed them already."""
+    result: dict[object, Tally] = defaultdict(Tally)
+    for key, counts in _sql_counts(cases, grouping).items():
+        result[key].counts.update(counts)
+    grouped: dict[object, list[Stage]] = defaultdict(list)
+    for stage in case_sets.finished_stages(cases) if stages is None else stages:
+        grouped[grouping.of_stage(stage)].append(stage)
+    for key, found in grouped.items():
+        _add_stages(result[key], found)
     return result
 
 
-def _sql_counts(cases: QuerySet[Case], prefix: int) -> dict[str, dict[str, int]]:
+def _sql_counts(cases: QuerySet[Case], grouping: Grouping) -> dict[object, dict[str, int]]:
     counts = {RECEIVED: Count("pk")}
     counts |= {name: Count("pk", filter=make()) for name, make in case_sets.SQL_SETS.items()}
-    if not prefix:
+    if grouping.sql is None:
         return {"": cases.aggregate(**counts)}
-    rows = cases.annotate(kpi_area=Substr("area_code", 1, prefix)).values("kpi_area")
-    return {row.pop("kpi_area"): row for row in rows.annotate(**counts).order_by()}
+    rows = cases.annotate(kpi_group=grouping.sql).values("kpi_group")
+    return {row.pop("kpi_group"): row for row in rows.annotate(**counts).order_by()}
 
 
 def _add_stages(tally: Tally, stages: list[Stage]) -> None:
@@ -239,7 +261,9 @@ def p90(values: list[float]) -> float | None:
 
 @dataclass(frozen=True)
 class Ranked:
-    area: Area
+    """A child area or a department, with its figures."""
+
+    subject: Area | Department
     figures: dict[str, Figure]
 
 
@@ -249,7 +273,8 @@ class Dashboard:
     previous: Period
     current: dict[str, Figure]
     before: dict[str, Figure]
-    ranking: list[Ranked]
+    ranking: list[Ranked]  # the child areas of the selected area
+    departments: list[Ranked]  # the departments the cohort's cases are with now
 
 
 def dashboard(
@@ -258,20 +283,37 @@ def dashboard(
     """The figures of the period and of the one before it, and the child areas of the
     selected area ranked by one of the three rates (no rate last)."""
     cases = cohort(user, selection, period)
-    current = figures(tallies(cases)[""])
+    stages = case_sets.finished_stages(cases)
+    current = figures(tallies(cases, TOTAL, stages)[""])
     before = figures(tallies(cohort(user, selection, period.previous()))[""])
-    ranking = _ranking(cases, selection, rank_by)
-    return Dashboard(period, period.previous(), current, before, ranking)
+    return Dashboard(
+        period,
+        period.previous(),
+        current,
+        before,
+        ranked(_child_areas(cases, selection, stages), rank_by),
+        ranked(_departments(cases, stages), rank_by),
+    )
 
 
-def _ranking(cases: QuerySet[Case], selection: Selection, rank_by: str) -> list[Ranked]:
+def _child_areas(cases, selection: Selection, stages: list[Stage]) -> list[Ranked]:
     children = list(
         Area.objects.filter(parent__code=selection.area).defer("boundary").order_by("code")
     )
     if not selection.area or not children:
         return []
-    by_code = tallies(cases, len(children[0].code))
-    rows = [Ranked(area, figures(by_code.get(area.code, Tally()))) for area in children]
+    by_code = tallies(cases, by_area(len(children[0].code)), stages)
+    return [Ranked(area, figures(by_code.get(area.code, Tally()))) for area in children]
+
+
+def _departments(cases, stages: list[Stage]) -> list[Ranked]:
+    by_department = tallies(cases, BY_DEPARTMENT, stages)
+    departments = Department.objects.in_bulk([k for k in by_department if k is not None])
+    return [Ranked(d, figures(by_department[pk])) for pk, d in sorted(departments.items())]
+
+
+def ranked(rows: list[Ranked], rank_by: str) -> list[Ranked]:
+    """Highest rate first; those with nothing to divide last."""
 
     def key(row: Ranked) -> tuple[bool, float]:
         value = row.figures[rank_by].value

@@ -82,7 +82,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "board": board,
         "cards": _cards(board.current, selection, board.period),
         "compared": _compared(board, selection),
-        "ranking": _ranking(board, selection, rank_by),
+        "ranking": _ranking(board, board.ranking, _area_of(selection), rank_by),
+        "departments": _ranking(board, board.departments, _department_of(selection), rank_by),
         "rank_by": kpi.KPI[rank_by],
         "definitions": kpi.KPIS,
     }
@@ -125,14 +126,23 @@ def _compared(board: kpi.Dashboard, selection: kpi.Selection) -> list[dict]:
     return rows
 
 
-def _ranking(board: kpi.Dashboard, selection: kpi.Selection, rank_by: str) -> list[dict]:
+def _area_of(selection: kpi.Selection):
+    return lambda area: kpi.Selection(area.code, selection.category, selection.department)
+
+
+def _department_of(selection: kpi.Selection):
+    return lambda department: kpi.Selection(selection.area, selection.category, department.pk)
+
+
+def _ranking(board: kpi.Dashboard, rows_in: list[kpi.Ranked], narrow, rank_by: str) -> list:
+    """Table rows: each subject's figures, linked with the selection narrowed to it."""
     rows = []
-    for place, ranked in enumerate(board.ranking, start=1):
-        child = kpi.Selection(ranked.area.code, selection.category, selection.department)
+    for place, ranked in enumerate(rows_in, start=1):
+        child = narrow(ranked.subject)
         rows.append(
             {
                 "place": place,
-                "area": ranked.area,
+                "subject": ranked.subject,
                 "received": _card(ranked.figures["received"], child, board.period),
                 "rates": [_card(ranked.figures[k], child, board.period) for k in kpi.RANKED],
                 "dashboard": _dashboard_url(child, board.period, rank_by),

@@ -7,6 +7,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
@@ -17,6 +18,7 @@ from feedback.photos import prepare
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
 from tests.feedback.flows import closed, reported
 from tests.feedback.photos import image_bytes
+from tests.test_i18n import chinese_chrome
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DASHBOARD = reverse("feedback:dashboard")
@@ -184,7 +186,7 @@ def test_every_figure_links_to_exactly_its_cases(client, people, timeline):
 def test_the_ranking_and_the_previous_period_link_to_their_cases(client, people, timeline):
     response = dashboard_page(client, people["supervisor"], area=STREET, rank="response_rate")
     ranking = response.context["ranking"]
-    assert ranking[0]["area"].code == GRID[:12]  # the only community with cases
+    assert ranking[0]["subject"].code == GRID[:12]  # the only community with cases
     assert ranking[0]["received"]["figure"].value == 6
     assert all(row["received"]["figure"].value == 0 for row in ranking[1:])
     for rate in ranking[0]["rates"]:
@@ -194,6 +196,25 @@ def test_the_ranking_and_the_previous_period_link_to_their_cases(client, people,
     assert received["before"]["figure"].value == 1  # reported on 20 September
     assert listed(client, received["before"]["link"]) == 1
     assert received["change"] == "+5"
+
+
+def test_departments_are_ranked_by_the_cases_they_hold_now(client, people, timeline):
+    response = dashboard_page(client, people["supervisor"], area=STREET)
+    (city,) = response.context["departments"]  # e was reopened: with no department now
+    assert city["subject"].name == "城管局"
+    assert city["received"]["figure"].value == 3  # a, b, f
+    assert listed(client, city["received"]["link"]) == 3
+    for rate in city["rates"]:
+        assert listed(client, rate["link"]) == rate["figure"].numerator
+        assert listed(client, rate["denominator_link"]) == rate["figure"].denominator
+
+
+def test_the_page_reads_in_english(client, people, timeline):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = dashboard_page(client, people["supervisor"], area=STREET)
+    assert response.status_code == 200
+    assert chinese_chrome(response.text) == []
+    assert "Response rate" in response.text
 
 
 def test_a_neighbouring_supervisor_counts_none_of_the_other_streets_cases(client, people, timeline):
