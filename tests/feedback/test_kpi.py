@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback import deadlines, kpi, services
@@ -270,3 +272,17 @@ def test_the_page_is_linked_from_the_case_nav_and_the_supervisors_home(client, p
     client.force_login(people["supervisor"])
     assert DASHBOARD in client.get(reverse("feedback:supervise")).text
     assert DASHBOARD in client.get(reverse("accounts:home")).text
+
+
+def test_the_figures_take_the_same_queries_however_many_cases(people, categories, timeline):
+    # counted by aggregate queries and one read of the timeline, not a query per case
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            board(people["supervisor"])
+        return len(captured)
+
+    first = queries()
+    for _n in range(3):
+        shifted(rated(people, closed(people, categories), "satisfied"), local(2026, 10, 9, 9))
+    assert queries() == first
+    assert board(people["supervisor"]).current["received"].value == 9
