@@ -80,7 +80,7 @@ KPIS: tuple[Kpi, ...] = (
         _("上报至立案的工作小时，已立案事件的平均值与 P90（最近秩法）"),
         "report, register", "registered"),
     Kpi("handling_hours", _("处置时长"), HOURS,
-        _("首次派遣至其后首次处置的工作小时，已处置事件的平均值与 P90（最近秩法）"),
+        _("首次处置与其前最近一次派遣之间的工作小时，已处置事件的平均值与 P90（最近秩法）"),
         "dispatch, handle", "handled"),
     Kpi("rating_satisfied", _("满意"), COUNT, _("当前评价为满意的事件数"), "rate", "satisfied"),
     Kpi("rating_basic", _("基本满意"), COUNT, _("当前评价为基本满意的事件数"), "rate", "basic"),
@@ -148,7 +148,7 @@ def cohort(user: User, selection: Selection, period: Period) -> QuerySet[Case]:
 
 @dataclass
 class Tally:
-    """The raw numbers of a cohort, or of one child area of it."""
+    """The raw numbers of a cohort, or of one group of it (feedback.kpi.Grouping)."""
 
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     on_time: int = 0

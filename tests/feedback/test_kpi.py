@@ -18,7 +18,7 @@ from feedback.escalation import escalate_overdue
 from feedback.models import Case, CaseEntry
 from feedback.photos import prepare
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
-from tests.feedback.flows import closed, reported
+from tests.feedback.flows import closed, dispatched, reported
 from tests.feedback.photos import image_bytes
 from tests.test_i18n import chinese_chrome
 
@@ -133,6 +133,28 @@ def test_durations_are_working_hours_with_their_p90(people, timeline):
     # a: 11.0 (8 October 10:30 to 9 October 16:00), b: 4.0, e and f: ~0
     assert handling.value == pytest.approx(15 / 4, abs=0.01)
     assert handling.p90 == pytest.approx(11.0)
+
+
+def test_handling_runs_from_the_dispatch_that_led_to_it_and_a_late_redispatch_counts(
+    people, categories
+):
+    # given a case sent back and dispatched again, then handled
+    case = dispatched(people, categories)
+    services.case_send_back(actor=people["handler"], case_id=case.pk, reason="不属本部门")
+    services.case_dispatch(actor=people["supervisor"], case_id=case.pk)
+    services.case_handle(actor=people["handler"], case_id=case.pk, note="已处理")
+    timed(case, report=local(2026, 10, 8, 9, 0), register=local(2026, 10, 8, 9, 30),
+          send_back=local(2026, 10, 8, 11, 0), handle=local(2026, 10, 9, 11, 0))  # fmt: skip
+    first, second = CaseEntry.objects.filter(case=case, action="dispatch").order_by("seq")
+    CaseEntry.objects.filter(pk=first.pk).update(at=local(2026, 10, 8, 10, 0))
+    # two working hours after the send-back were due by 14:30; it came at 16:30
+    CaseEntry.objects.filter(pk=second.pk).update(at=local(2026, 10, 8, 16, 30))
+    now = board(people["supervisor"]).current
+    # 16:30-17:30 on 8 October and 9:00-11:00 on 9 October
+    assert now["handling_hours"].numerator == 1
+    assert now["handling_hours"].value == pytest.approx(3.0)
+    on_time = now["on_time_rate"]
+    assert (on_time.numerator, on_time.denominator, on_time.cases) == (4, 5, 1)
 
 
 def test_working_hours_skip_a_holiday_and_count_a_make_up_saturday(db):
