@@ -46,6 +46,9 @@ def test_the_demo_topics_on_a_phone_in_both_languages(browser, live_server):
     def tour(username: str, language: str, extra: dict):
         def run(page, requests):
             page.context.add_cookies([cookies[username]])
+            if language == "en":  # chosen in the header's menu: the browser's own is not asked
+                chosen = {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en"}
+                page.context.add_cookies([chosen | {"url": live_server.url}])
             page.on("console", lambda m: m.type == "error" and blocked.append(m.text))
             seen = {}
             for name, path in (pages | extra).items():
