@@ -4,8 +4,10 @@ import uuid
 
 from feedback import services
 from feedback.models import Case
+from feedback.photos import prepare
 from tests.factories import grid_centre
 from tests.feedback.conftest import GRID
+from tests.feedback.photos import image_bytes
 
 
 def reported(people, categories, *, category="stall", reporter="resident", **kwargs) -> Case:
@@ -40,3 +42,14 @@ def handled(people, categories, **kwargs) -> Case:
 def closed(people, categories, **kwargs) -> Case:
     case = handled(people, categories, **kwargs)
     return services.case_verify(actor=people["worker"], case_id=case.pk, passed=True)
+
+
+def on_spot(people, categories) -> Case:
+    """A case the grid worker reported and closed on the spot (即办), with photos."""
+    photo = prepare(image_bytes("JPEG"), name="photo.jpg")
+    case, _created = services.case_handle_on_spot(
+        actor=people["worker"], client_id=uuid.uuid4(), category=categories["stall"],
+        description="占道摆摊", lon=None, lat=None, grid_code=GRID, note="已劝离",
+        before=[photo], after=[photo],
+    )  # fmt: skip
+    return case

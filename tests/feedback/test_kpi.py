@@ -16,10 +16,8 @@ from django.urls import reverse
 from feedback import deadlines, kpi, services
 from feedback.escalation import escalate_overdue
 from feedback.models import Case, CaseEntry
-from feedback.photos import prepare
 from tests.feedback.conftest import GRID, NEIGHBOUR_GRID
-from tests.feedback.flows import closed, dispatched, reported
-from tests.feedback.photos import image_bytes
+from tests.feedback.flows import closed, dispatched, on_spot, reported
 from tests.test_i18n import chinese_chrome
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -52,16 +50,6 @@ def rated(people, case: Case, rating: str) -> Case:
     return services.case_rate(
         actor=people["resident"], case_id=case.pk, rating=rating, comment=comment
     )
-
-
-def on_spot(people, categories) -> Case:
-    photo = prepare(image_bytes("JPEG"), name="photo.jpg")
-    case, _created = services.case_handle_on_spot(
-        actor=people["worker"], client_id=uuid.uuid4(), category=categories["stall"],
-        description="占道摆摊", lon=None, lat=None, grid_code=GRID, note="已劝离",
-        before=[photo], after=[photo],
-    )  # fmt: skip
-    return case
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 pages as their users found them"), one test per defect."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -12,13 +11,11 @@ from common.errors import NotPermitted
 from feedback import services
 from feedback.escalation import escalate_overdue
 from feedback.models import Case, CaseState
-from feedback.photos import prepare
 from feedback.workflow import TRANSITION
 from grid.models import Area
 from tests.feedback.conftest import GRID
-from tests.feedback.flows import dispatched, registered, reported
+from tests.feedback.flows import dispatched, on_spot, registered, reported
 from tests.feedback.pages import report_data
-from tests.feedback.photos import image_bytes
 
 
 def test_a_handler_who_sends_a_case_back_lands_on_the_inbox_with_the_confirmation(
@@ -85,21 +82,11 @@ def test_case_lists_and_the_export_name_a_grid_with_its_community(client, people
     assert full in client.get(reverse("feedback:detail", args=[case.pk])).text
 
 
-def _on_spot(people, categories):
-    photo = prepare(image_bytes("JPEG"), name="photo.jpg")
-    case, _created = services.case_handle_on_spot(
-        actor=people["worker"], client_id=uuid.uuid4(), category=categories["stall"],
-        description="占道摆摊", lon=None, lat=None, grid_code=GRID, note="已劝离",
-        before=[photo], after=[photo],
-    )  # fmt: skip
-    return case
-
-
 def test_a_grid_worker_neither_rates_nor_reopens_their_own_on_the_spot_case(
     client, people, categories
 ):
     # given a case the grid worker reported and closed on the spot
-    case = _on_spot(people, categories)
+    case = on_spot(people, categories)
     client.force_login(people["worker"])
     # then the case page offers neither rating nor reopening
     text = client.get(reverse("feedback:detail", args=[case.pk])).text
