@@ -49,21 +49,66 @@ WORKERS = {"spatialite": 1, "postgis": 2}
 WARM_UP = 100
 COMMUNITY = "310101001001"
 NOTES = [
-    "Targets: ≥ 500 votes/s on PostGIS and ≥ 0.5× bare — **not met**. Every voter is new "
-    "to the server, so nothing memoised helps: a cast makes about ten round trips (the "
-    "token, its user and its last-use update; the user's roles; the ballot with its "
-    "topic; the voter's register row; BEGIN, the one-statement insert, the option UPDATE, "
-    "COMMIT) against the bare view's two, plus django-ninja's parsing and the event's "
-    "publication. On these 2 cores, shared with other work, CPU per vote sets the "
-    "ceiling (2 cores ÷ ~20 ms ≈ 100 votes/s); the bare insert itself reaches only "
-    "~335–500/s here, and three of a cast's round trips are the token check alone.",
+    "Targets: ≥ 500 votes/s on PostGIS and ≥ 0.5× bare — **not met on PostGIS** "
+    "(0.37×, 61 votes/s); the ratio **met on SpatiaLite** (0.57×; 0.61× in a run an hour "
+    "earlier). Before this work (this section's previous run, 13:44 the same day, load "
+    "2.4–3.4): PostGIS 102 votes/s = 0.17× bare, SpatiaLite 125/s = 0.24×. This run had "
+    "2 cores that other work kept busy (load 2.4 → 7.7: the bare view's machine CPU per "
+    "vote is 13 ms here against 3.4 ms then), so its votes per second say little, and "
+    "500/s was out of reach for the bare insert too (163/s). The server processes' own "
+    "CPU per vote is steadier under such load: on PostGIS 10.4 ms against the bare "
+    "view's 4.9 (0.47×); in the in-process harness below a cast went from 17–21 ms of "
+    "CPU to 9.8 ms, against the bare view's 3.4–3.9.",
     "",
-    "Done to get here (from 25 ms of CPU per vote on SpatiaLite): the API reads the "
-    "ballot by id and asks the register for the voter's home grid only when their roles "
-    "alone do not let them read it; the options are read once per process (nothing "
-    "changes them); on PostgreSQL the Vote, the Choice and the event are one statement "
-    "(`infra.db.insert_together`); the Vote row is the cast's audit record (no log row "
-    "per cast); the tally event carries the delta, so no totals are read back.",
+    "Where a cast's CPU went (cProfile on CPU time of the request thread, Django's WSGI "
+    "handler called directly, PostGIS + Redis, 300 first-time voters; shares of one "
+    "cast). **Before** (17–21 ms of process CPU per cast against the bare view's 3.9 in "
+    "the same harness): the token check 32 % (the token's query, its user's query, three "
+    "memo round trips to Redis, the first use's last_used_at UPDATE and its forget); the "
+    "ballot read 21 % (`select_related` of topic and area: the area's boundary polygon "
+    "decoded on every vote, and the ORDER BY `.first()` compiles); the user's roles 9 %; "
+    "the voter's register row 9 %; the tally UPDATE 9 % (a CASE built per vote); the "
+    "one-statement insert 5 %; middleware and handler 8 %; django-ninja 2 %. Building "
+    "and compiling querysets was about half of everything. **After** (9.8 ms against "
+    "3.4): middleware and handler 24 % (the bare view pays them too); the one-statement "
+    "insert 16 % (half of it compiling the three INSERTs); the token check 21 % (its "
+    "compiled query 10 %, two memo round trips 7 %); the ballot 9 %; the register row "
+    "6 %; the tally UPDATE 4 %; django-ninja's parsing and rendering about 5 %.",
+    "",
+    "What was cut, no check weakened: (1) a bearer token, its active holder and the "
+    "holder's roles are one memo entry, read in one query (`accounts.tokens`); a write to "
+    "the token, the user or their roles forgets it after commit, so revocation, "
+    "deactivation and a removed role still stop at the next request (tests in "
+    "tests/accounts/test_token_hot_path.py); (2) a token's last use is written at most "
+    "once per 5 minutes per process, first uses batched into one UPDATE per 30 s "
+    "(`GONGZHI_TOKEN_LAST_USE_BATCH`, 0 = at once; written at shutdown) — (1) and (2) "
+    "help every API call with a token, not only votes; (3) the ballot is read without "
+    "its area's polygon, and the tally of a one-option vote is a plain increment; (4) "
+    "the four hot statements (token, ballot, register row, tally) are compiled once per "
+    "connection and run with new values (`infra.django_private.ReusedSelect` / "
+    "`ReusedUpdate`, Django's private SQLCompiler: `GONGZHI_REUSE_COMPILED_STATEMENTS="
+    "off` builds them every time; tests pin the compiler API and compare both paths). "
+    "The eligibility check, the policy, the one-vote constraints (the insert still "
+    "fails on them and a retry with the same client_id still answers with the first "
+    "vote), the unlinked Choice of a secret ballot and the tally event are unchanged; "
+    "statements per first cast: 10 → 7 (token, ballot, register row, BEGIN, the "
+    "one-statement insert, the tally UPDATE, COMMIT).",
+    "",
+    "Django's handler and the middleware stack cost 1.5–2 ms of CPU per request, the same "
+    "for the bare view (half of its 3.4 ms); the middlewares' own work is about 0.3 ms of "
+    "it (CSP's header the largest): sessions, CSRF, messages and the session user are "
+    "lazy for a bearer request and read nothing. Skipping them for /api/ would gain every "
+    "API call at most that, and the bare view as much; left as it is.",
+    "",
+    "Left: on PostGIS the throughput ratio (0.37×) lags the CPU ratio (0.47×). Sampling "
+    "pg_stat_activity during a run shows the casts waiting on the WAL (WALWrite, "
+    "WALSync of the one-statement insert and of COMMIT), not on locks: with the disk "
+    "shared and busy, a cast's transaction (BEGIN, insert, tally UPDATE, COMMIT, plus "
+    "three reads before it) spends longer per vote than the bare view's two autocommit "
+    "INSERTs. What would close the rest of the CPU gap: compiling the INSERTs once too "
+    "(the one-statement write is a sixth of a cast's CPU, half of it compiling its three "
+    "INSERTs), the tally UPDATE inside that statement (one round trip less), and fewer "
+    "Redis round trips for a token seen the first time (the memo's read and write).",
 ]
 
 
@@ -129,7 +174,7 @@ def _worker(args) -> int:
     server = _start_server(port, WORKERS[args.worker])
     try:
         _wait(port)
-        measured = _measure(port, voters, ballots, args)
+        measured = _measure(port, voters, ballots, args, server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -230,7 +275,17 @@ def _requests(port: int, path: str, voters: list[dict], ballot: dict) -> list[by
     return raws
 
 
-def _measure(port: int, voters: list[dict], ballots: dict, args) -> dict:
+def _server_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) of the server: its process and its worker processes."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    ticks = 0
+    for process in [pid, *map(int, children.stdout.split())]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(port: int, voters: list[dict], ballots: dict, args, server_pid: int) -> dict:
     warm, measured_voters = voters[:WARM_UP], voters[WARM_UP:]
     asyncio.run(fire(port, _requests(port, "ours", warm, ballots["warm_ours"]), 4))
     asyncio.run(fire(port, _requests(port, "bare", warm, ballots["warm_bare"]), 4))
@@ -240,32 +295,30 @@ def _measure(port: int, voters: list[dict], ballots: dict, args) -> dict:
         chunk = measured_voters[n * size : (n + 1) * size]
         for name in ("ours", "bare") if n % 2 == 0 else ("bare", "ours"):
             raws = _requests(port, name, chunk, ballots[name])
-            before = _busy_jiffies()
+            before, server_before = _busy_jiffies(), _server_cpu_ms(server_pid)
             result = asyncio.run(fire(port, raws, args.concurrency))
-            runs[name].append((result, _busy_jiffies() - before))
+            server_ms = _server_cpu_ms(server_pid) - server_before
+            runs[name].append((result, _busy_jiffies() - before, server_ms))
     return {name: _summary(rounds) for name, rounds in runs.items()}
 
 
 def _summary(rounds: list) -> dict:
-    requests = sum(r.requests for r, _b in rounds)
-    seconds = sum(r.seconds for r, _b in rounds)
-    ok = sum(n for r, _b in rounds for s, n in r.statuses.items() if 200 <= s < 300)
-    latencies = sorted(ms for r, _b in rounds for ms in r.latencies_ms)
+    requests = sum(r.requests for r, _b, _s in rounds)
+    seconds = sum(r.seconds for r, _b, _s in rounds)
+    ok = sum(n for r, _b, _s in rounds for s, n in r.statuses.items() if 200 <= s < 300)
+    latencies = sorted(ms for r, _b, _s in rounds for ms in r.latencies_ms)
     jiffy_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    statuses = sum((r.statuses for r, _b, _s in rounds), start=type(rounds[0][0].statuses)())
     return {
         "requests": requests,
         "ok": ok,
-        "statuses": {
-            str(s): n
-            for s, n in sum(
-                (r.statuses for r, _b in rounds), start=type(rounds[0][0].statuses)()
-            ).items()
-        },
+        "statuses": {str(s): n for s, n in statuses.items()},
         "per_second": round(ok / seconds, 1),
-        "rounds_per_second": [round(r.per_second, 1) for r, _b in rounds],
+        "rounds_per_second": [round(r.per_second, 1) for r, _b, _s in rounds],
         "p50_ms": round(latencies[len(latencies) // 2], 1),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 1),
-        "cpu_ms_per_vote": round(sum(b for _r, b in rounds) * jiffy_ms / max(requests, 1), 2),
+        "cpu_ms_per_vote": round(sum(b for _r, b, _s in rounds) * jiffy_ms / max(requests, 1), 2),
+        "server_cpu_ms_per_vote": round(sum(s for _r, _b, s in rounds) / max(requests, 1), 2),
     }
 
 
@@ -304,12 +357,14 @@ def _section(results: dict, uptime: list[str], args) -> str:
         f"Choice rows on a twin ballot, alternating over {args.rounds} rounds in one server "
         f"run, {args.concurrency} keep-alive connections, after a {WARM_UP}-vote warm-up of "
         "each path. SpatiaLite: embedded mode, one process; PostGIS: production mode, two "
-        "processes and the Redis channel layer. CPU ms per vote is the whole machine's busy "
-        "time (load generator and database included) over the votes.",
+        "processes and the Redis channel layer. CPU ms per vote: the whole machine's busy "
+        "time over the votes (load generator, database and other work on the machine "
+        "included), and the server processes' own CPU time over the votes.",
         "",
         "| database | server processes | API votes/s | bare votes/s | API / bare "
-        "| API p50 / p99 ms | CPU ms per vote (API / bare) | non-2xx | tally exact |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| API p50 / p99 ms | machine CPU ms per vote (API / bare) "
+        "| server CPU ms per vote (API / bare) | non-2xx | tally exact |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for db, r in results.items():
         ours, bare = r["ours"], r["bare"]
@@ -318,7 +373,8 @@ def _section(results: dict, uptime: list[str], args) -> str:
             f"| {db} | {r['workers']} | {ours['per_second']} | {bare['per_second']} "
             f"| {ours['per_second'] / bare['per_second']:.2f} "
             f"| {ours['p50_ms']} / {ours['p99_ms']} "
-            f"| {ours['cpu_ms_per_vote']} / {bare['cpu_ms_per_vote']} | {bad} "
+            f"| {ours['cpu_ms_per_vote']} / {bare['cpu_ms_per_vote']} "
+            f"| {ours['server_cpu_ms_per_vote']} / {bare['server_cpu_ms_per_vote']} | {bad} "
             f"| {'yes' if r['tally']['exact'] else 'NO'} ({r['tally']['votes']} votes) |"
         )
     lines += ["", "Machine load (`uptime`) before and after the run:", "", "```",
