@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from accounts.models import Department, Role
+from accounts.models import Department, Role, RoleAssignment
+from feedback.models import Category, CategoryKind
 from grid import services
 from tests.factories import make_resident, user_with_role
 
@@ -124,6 +125,16 @@ def people(transactional_db, areas):
             Role.ADMIN, areas["310101"], is_staff=True, is_superuser=True, display_name="管理员"
         ),
     }
+
+
+@pytest.fixture
+def stall_category(people):
+    """占道经营, routed to the handler's department."""
+    department = RoleAssignment.objects.get(user=people["handler"]).department
+    order = Category.objects.create(code="13", name="街面秩序", kind=CategoryKind.EVENT)
+    return Category.objects.create(
+        code="1301", name="占道经营", kind=CategoryKind.EVENT, parent=order, department=department
+    )
 
 
 def log_in(page, base_url: str, username: str) -> None:

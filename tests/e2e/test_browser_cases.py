@@ -11,23 +11,12 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import RoleAssignment
 from feedback import services
-from feedback.models import Case, CaseState, Category, CategoryKind
+from feedback.models import Case, CaseState
 from tests.e2e.conftest import DESKTOP, PHONE, foreign_requests, log_in, screenshot
 from tests.factories import grid_centre
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def stall_category(people):
-    """占道经营, routed to the handler's department."""
-    department = RoleAssignment.objects.get(user=people["handler"]).department
-    order = Category.objects.create(code="13", name="街面秩序", kind=CategoryKind.EVENT)
-    return Category.objects.create(
-        code="1301", name="占道经营", kind=CategoryKind.EVENT, parent=order, department=department
-    )
 
 
 def patrol_reports(people, category, n: int) -> None:

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from accounts.models import RoleAssignment
-from feedback.models import Case, Category, CategoryKind
+from feedback.models import Case
 from tests.e2e.conftest import DESKTOP, PHONE, foreign_requests, screenshot
 from tests.e2e.served import start, stop
 from tests.factories import grid_centre
@@ -15,15 +14,6 @@ from tests.factories import grid_centre
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE = "#live-status[data-state='live']"
-
-
-@pytest.fixture
-def stall_category(people):
-    department = RoleAssignment.objects.get(user=people["handler"]).department
-    order = Category.objects.create(code="13", name="街面秩序", kind=CategoryKind.EVENT)
-    return Category.objects.create(
-        code="1301", name="占道经营", kind=CategoryKind.EVENT, parent=order, department=department
-    )
 
 
 def mark_loaded(page) -> None:

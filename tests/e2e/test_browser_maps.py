@@ -10,9 +10,8 @@ import uuid
 import pytest
 from django_otp.oath import TOTP
 
-from accounts.models import RoleAssignment
 from accounts.services_provision import totp_device_provision
-from feedback.models import Case, CaseState, Category, CategoryKind
+from feedback.models import Case, CaseState
 from grid.models import Area
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, foreign_requests, screenshot
 from tests.factories import grid_centre
@@ -21,15 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GRID = "310101001001001"
 OTP_KEY = b"mapfront-test-key-20"
-
-
-@pytest.fixture
-def stall_category(people):
-    department = RoleAssignment.objects.get(user=people["handler"]).department
-    order = Category.objects.create(code="13", name="街面秩序", kind=CategoryKind.EVENT)
-    return Category.objects.create(
-        code="1301", name="占道经营", kind=CategoryKind.EVENT, parent=order, department=department
-    )
 
 
 def screen(page, name: str) -> None:
