@@ -12,10 +12,13 @@ from realtime.publish import publish_on_commit
 
 def redis_layer_settings() -> dict:
     url = os.environ.get("GONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    # Pub/sub ignores the database number: the test runs beside this one (the other
+    # database's suite) publish to the same group names, so each process has its own prefix.
+    prefix = f"gz-test-{os.getpid()}"
     return {
         "default": {
             "BACKEND": "realtime.layers.PipelinedPubSubLayer",
-            "CONFIG": {"hosts": [url]},
+            "CONFIG": {"hosts": [url], "prefix": prefix},
         }
     }
 
