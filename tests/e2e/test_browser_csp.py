@@ -31,7 +31,10 @@ def test_pages_work_and_nothing_is_blocked_by_the_policy(browser, live_server, p
         english = page.locator("html").get_attribute("lang")
         with page.expect_navigation():
             page.select_option("select[name=language]", "zh-hans")
+        # the role's map (npm's Leaflet and plugins), then the outline page with its legend
         page.goto(f"{live_server.url}/maps/")
+        page.locator("#map[data-ready='1']").wait_for()
+        page.goto(f"{live_server.url}/maps/310101001001001/")
         page.locator("#area-map[data-features]").wait_for()
         swatch = page.locator(".legend .swatch").first.evaluate(
             "el => getComputedStyle(el).borderTopColor"

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from accounts.services_provision import totp_device_provision
 from feedback.models import Case, CaseState
@@ -115,6 +116,20 @@ def open_counts_until_a_case_shows(page) -> None:
     page.locator(".case-point").first.wait_for()
 
 
+def open_a_case_in_the_panel(page) -> None:
+    """Click a case dot until its panel shows: a redraw (the map settling after the zoom,
+    a live event) may replace the dot between finding and clicking it; the click goes to
+    the dot itself, not to whatever lies on top of its centre."""
+    for _attempt in range(3):
+        page.locator(".case-point").first.dispatch_event("click")
+        try:
+            page.locator("#side-panel #action-dispatch").wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    page.locator("#side-panel #action-dispatch").wait_for()
+
+
 def test_a_supervisor_filters_shades_opens_a_case_from_a_count_and_dispatches_it(
     browser, served, people, stall_category
 ):
@@ -145,8 +160,7 @@ def test_a_supervisor_filters_shades_opens_a_case_from_a_count_and_dispatches_it
         page.locator("#map-filters input[name=metric][value=open]").check()
         screenshot(page, "map-command-desktop")
         open_counts_until_a_case_shows(page)
-        page.locator(".case-point").first.click(force=True)
-        page.locator("#side-panel #action-dispatch").wait_for()
+        open_a_case_in_the_panel(page)
         screenshot(page, "map-command-case-panel-desktop")
         page.locator("#action-dispatch button[type=submit]").click()
         page.locator("#side-panel .state", has_text="处置中").wait_for()

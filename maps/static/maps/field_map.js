@@ -54,7 +54,11 @@
       box.append(link);
     }
     marker.bindPopup(box).openPopup();
+    var close = marker.getPopup().getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.addEventListener("click", function () { keepOpen = null; }); }
   }
+
+  var keepOpen = null;  // the number of the case whose popup a redraw reopens
 
   function drawCases(collection) {
     popupFor = {};
@@ -71,6 +75,9 @@
         return marker;
       },
     }).eachLayer(function (layer) { cases.addLayer(layer); });
+    // a redraw (the map moved, a live event) replaces the markers: the case just reported
+    // stays open until the user closes it or taps elsewhere
+    if (keepOpen && popupFor[keepOpen]) { popupFor[keepOpen](); }
   }
 
   function reload() {
@@ -193,10 +200,9 @@
     form.querySelector("[data-files]").textContent = "";
     done.scrollIntoView({ block: "start" });
     // a point, not a count: the new case shows at a zoom where cases are drawn one by one
+    keepOpen = reported.number;
     map.setView(latlng, Math.max(map.getZoom(), 16), { animate: false });
-    reload().then(function () {
-      if (popupFor[reported.number]) { popupFor[reported.number](); }
-    });
+    reload();
   }
 
   if (config.report) {
@@ -206,7 +212,7 @@
       form.querySelector("[data-files]").textContent = n ? G.text("photos_chosen").replace("%(n)s", n) : "";
     });
     loadCategories().catch(function (error) { status(error.message); });
-    map.on("click", function (event) { placePin(event.latlng, ""); });
+    map.on("click", function (event) { keepOpen = null; placePin(event.latlng, ""); });
     form.addEventListener("submit", submitReport);
     document.getElementById("report-cancel").addEventListener("click", closeSheet);
     document.getElementById("report-done-close").addEventListener("click", function () {
