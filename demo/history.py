@@ -254,8 +254,13 @@ class _Maker:
             hour = rng.choices(RESIDENT_HOURS, RESIDENT_HOUR_WEIGHTS)[0] + rng.random()
         else:
             hour = rng.choice((rng.uniform(9, 12), rng.uniform(13.5, 17.5)))
-        moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour)
-        return timezone.make_aware(moment)
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour))
+        if fate == Fate.HOLD_REGISTERED:
+            # registered before history ends, whatever the hour and weekday the demo is
+            # loaded at (late at night the deadline would fall after "now")
+            while clock.after(moment, leaf.stage.register_hours) >= clock.until:
+                moment -= dt.timedelta(days=1)
+        return moment
 
 
 def _recent_days(fate: str, handle_days: int) -> tuple[int, int]:
