@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -415,21 +415,12 @@ def _delta(ballot: Ballot, *, old, new) -> dict[str, int]:
 
 
 def _move_tally(options: Sequence[Option], delta: dict[str, int]) -> None:
-    """Move the live count of an open ballot in one UPDATE, so two changes in opposite
-    directions lock the option rows in the same order."""
+    """Move the live count of an open ballot, one option row at a time in id order, so
+    two changes in opposite directions always lock the rows in the same order (a single
+    UPDATE of several rows locks them in scan order, which PostgreSQL does not fix)."""
     by_key = {o.key: o.pk for o in options}
-    if len(delta) == 1:  # a vote for one option, the usual cast: compiled once
-        [(key, step)] = delta.items()
-        _move_one.run(by_key[key], step)
-        return
-    Option.objects.filter(pk__in=[by_key[k] for k in delta]).update(
-        votes=F("votes")
-        + Case(
-            *[When(pk=by_key[k], then=Value(v)) for k, v in delta.items()],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
+    for option_id, step in sorted((by_key[k], v) for k, v in delta.items()):
+        _move_one.run(option_id, step)
 
 
 _move_one = ReusedUpdate(
